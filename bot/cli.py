@@ -1,0 +1,195 @@
+"""The command line: `python -m bot [run|chat|ask|route|faq check|eval ask|eval route]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Layanan warga Deli Serdang: Telegram citizen service bot.",
+    )
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot on Telegram (default)")
+    sub.add_parser("chat", help="talk to the bot in this terminal, offline, as a resident")
+    for name, helptext in (
+        ("ask", "what the bot would do with a message"),
+        ("route", "which OPD a complaint text goes to"),
+    ):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("--json", action="store_true", help="one JSON object per line")
+        p.add_argument("text", nargs="*", help="the message; without it, read lines from stdin")
+    faq = sub.add_parser("faq", help="FAQ files")
+    faq_sub = faq.add_subparsers(dest="faq_command", required=True)
+    faq_sub.add_parser("check", help="validate FAQ and routing files; non-zero exit on problems")
+    ev = sub.add_parser("eval", help="score ask or route on a CSV of text,expected")
+    ev.add_argument("kind", choices=["ask", "route"])
+    ev.add_argument("file", type=Path)
+    ev.add_argument(
+        "--fail-under",
+        type=float,
+        default=None,
+        help="exit 1 when overall accuracy is below this (0..1)",
+    )
+    ev.add_argument("--worst", type=int, default=10, help="how many confusions to list")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    command = args.command or "run"
+    try:
+        if command == "run":
+            return _run(settings)
+        if command == "chat":
+            from bot.terminal import run_chat
+
+            return asyncio.run(run_chat(settings))
+        if command == "ask":
+            return _ask(settings, args.text, as_json=args.json)
+        if command == "route":
+            return _route(settings, args.text, as_json=args.json)
+        if command == "faq":
+            return _faq_check(settings)
+        if command == "eval":
+            return _eval(settings, args.kind, args.file, args.fail_under, args.worst)
+    except SettingsError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    except _Broken as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 2
+
+
+class _Broken(Exception):
+    """The FAQ or routing files are broken; the message is the full report."""
+
+
+def _knowledge(settings: Settings):
+    from bot.services.knowledge import KnowledgeError, LiveKnowledge
+
+    try:
+        return LiveKnowledge(settings.faq_dir, settings.opd_file)
+    except KnowledgeError as exc:
+        lines = [f"  {p}" for p in exc.problems]
+        raise _Broken(
+            "The FAQ or OPD files have problems; fix them, then run `python -m bot faq check`:\n"
+            + "\n".join(lines)
+        ) from None
+
+
+def _messages(text: list[str]) -> Iterator[str]:
+    if text:
+        yield " ".join(text)
+        return
+    for line in sys.stdin:
+        line = line.rstrip("\n")
+        if line.strip():
+            yield line
+
+
+def _ask(settings: Settings, text: list[str], *, as_json: bool) -> int:
+    assistant = _knowledge(settings).assistant
+    for message in _messages(text):
+        reply = assistant.ask(message)
+        if as_json:
+            print(json.dumps(reply.as_json(), ensure_ascii=False), flush=True)
+            continue
+        data = reply.as_json()
+        print(f"{message}\n  intent: {data['intent']}  score: {data['score']}")
+        if data["faq_id"]:
+            print(f"  answer: {data['faq_id']}")
+        if data["suggestions"]:
+            print(f"  maksud anda: {', '.join(data['suggestions'])}")
+        if reply.intent == "complaint":
+            print(f"  complaint for: {data['opd']}")
+    return 0
+
+
+def _route(settings: Settings, text: list[str], *, as_json: bool) -> int:
+    assistant = _knowledge(settings).assistant
+    for message in _messages(text):
+        data = assistant.route(message).as_json(message)
+        if as_json:
+            print(json.dumps(data, ensure_ascii=False), flush=True)
+        else:
+            print(
+                f"{message}\n  opd: {data['opd']}  score: {data['score']}"
+                f"  alternatives: {', '.join(data['alternatives']) or '-'}"
+            )
+    return 0
+
+
+def _faq_check(settings: Settings) -> int:
+    from faq.knowledge import load_knowledge
+
+    knowledge, problems = load_knowledge(settings.faq_dir, settings.opd_file)
+    if knowledge is None:
+        for problem in problems:
+            print(problem)
+        print(f"faq check: {len(problems)} problem(s) found; the bot will not load these files.")
+        return 1
+    for note in knowledge.notes:
+        print(f"note: {note}")
+    print(
+        f"faq check: ok ({len(knowledge.topics)} topics in {len(knowledge.areas)} areas, "
+        f"{len(knowledge.opds)} OPDs; {len(knowledge.notes)} local detail(s) for admins to fill)"
+    )
+    return 0
+
+
+def _eval(settings: Settings, kind: str, file: Path, fail_under: float | None, worst: int) -> int:
+    from bot.evaluation import ASK_GROUPS, evaluate_ask, evaluate_route, read_cases
+
+    try:
+        cases = read_cases(file)
+    except (OSError, ValueError) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    assistant = _knowledge(settings).assistant
+    if kind == "ask":
+        report = evaluate_ask(assistant, cases)
+        lines: Iterable[str] = report.lines(ASK_GROUPS, worst)
+    else:
+        report = evaluate_route(lambda text: assistant.route(text).destination, cases)
+        lines = report.lines({}, worst)
+    print(f"eval {kind}: {file} ({len(cases)} rows)")
+    for line in lines:
+        print(line)
+    if fail_under is not None and report.accuracy < fail_under:
+        return 1
+    return 0
+
+
+def _run(settings: Settings) -> int:
+    from bot.app import build_application
+
+    settings.require_token()
+    application = build_application(settings, knowledge=_knowledge(settings))
+    log.info("starting the bot with long polling")
+    application.run_polling(
+        allowed_updates=["message", "edited_message", "callback_query", "my_chat_member"]
+    )
+    return 0

@@ -1,0 +1,1 @@
+"""Domain services: no Telegram here, so each is tested directly."""

@@ -1,0 +1,1 @@
+"""FAQ knowledge base: YAML files an admin edits, their validation, and matching."""

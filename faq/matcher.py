@@ -1,0 +1,188 @@
+"""FAQ matching: a weighted lexical score over an inverted index, refined with rapidfuzz.
+
+Every topic is a set of documents (its question, each phrasing, its keywords). A message
+is scored against the documents that share an informative term with it; the topic score
+is the best document's score blended with how much of the message the whole topic
+explains. Three tiers decide what the resident sees: an answer, "Maksud Anda" with up to
+three topics, or nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from faq.knowledge import KnowledgeBase
+from faq.normalize import Analysis, Lexicon, Normalizer
+
+# Tiers, tuned on the admins' own test questions (see docs/matching.md).
+ANSWER_SCORE = 0.55
+ANSWER_MARGIN = 0.03
+SURE_SCORE = 0.70
+# A lower score still answers when no other topic comes close.
+CLEAR_SCORE = 0.42
+CLEAR_MARGIN = 0.10
+# Weight of a word the FAQ has never seen, relative to the rarest known word.
+UNKNOWN_WEIGHT = 0.7
+SUGGEST_SCORE = 0.33
+MAX_SUGGESTIONS = 3
+MAX_FUZZY_CANDIDATES = 40
+
+
+@dataclass(frozen=True)
+class ScoredTopic:
+    topic_id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Match:
+    """What the matcher concluded for one message."""
+
+    analysis: Analysis
+    answer: ScoredTopic | None
+    suggestions: tuple[ScoredTopic, ...]
+    ranked: tuple[ScoredTopic, ...]
+
+    @property
+    def best(self) -> ScoredTopic | None:
+        return self.ranked[0] if self.ranked else None
+
+
+@dataclass
+class _Doc:
+    topic_id: str
+    terms: frozenset[str]
+    weight: float  # sum of idf over its terms
+    text: str  # normalised words, for rapidfuzz
+    is_keyword: bool
+
+
+class Matcher:
+    def __init__(self, knowledge: KnowledgeBase, normalizer: Normalizer) -> None:
+        self.knowledge = knowledge
+        self.normalizer = normalizer
+        self._build()
+
+    @classmethod
+    def build(cls, knowledge: KnowledgeBase, lexicon: Lexicon | None = None) -> Matcher:
+        lexicon = lexicon or Lexicon.load()
+        base = Normalizer(lexicon)
+        vocabulary: set[str] = set()
+        for topic in knowledge.topics.values():
+            for text in (topic.question, *topic.phrasings, *topic.keywords):
+                vocabulary.update(base.analyze(text).terms)
+        return cls(knowledge, base.with_vocabulary(vocabulary))
+
+    def _build(self) -> None:
+        raw: list[tuple[str, Analysis, bool]] = []
+        topic_terms: dict[str, set[str]] = defaultdict(set)
+        anchors: dict[str, set[str]] = defaultdict(set)
+        for topic in self.knowledge.topics.values():
+            for text in (topic.question, *topic.phrasings):
+                analysis = self.normalizer.analyze(text)
+                raw.append((topic.id, analysis, False))
+                topic_terms[topic.id].update(analysis.terms)
+            anchors[topic.id].update(self.normalizer.analyze(topic.question).terms)
+            for keyword in topic.keywords:
+                analysis = self.normalizer.analyze(keyword)
+                raw.append((topic.id, analysis, True))
+                topic_terms[topic.id].update(analysis.terms)
+                anchors[topic.id].update(analysis.terms)
+        n_topics = max(len(topic_terms), 1)
+        df: dict[str, int] = defaultdict(int)
+        for terms in topic_terms.values():
+            for term in terms:
+                df[term] += 1
+        self.idf = {t: math.log(1 + n_topics / c) for t, c in df.items()}
+        # A word the FAQ has never seen still counts against a match: "cuaca" in a
+        # message means the message is probably about something else.
+        self.unknown_idf = UNKNOWN_WEIGHT * math.log(1 + n_topics)
+        self.topic_terms = {k: frozenset(v) for k, v in topic_terms.items()}
+        # A topic is only offered when the message names something central to it (a word
+        # of its question or keywords), not merely a word from one of its phrasings.
+        self.anchors = {k: frozenset(v) for k, v in anchors.items()}
+        self.topic_weight = {k: sum(self.idf[t] for t in v) for k, v in self.topic_terms.items()}
+        self.docs: list[_Doc] = []
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        seen: set[tuple[str, frozenset[str]]] = set()
+        for topic_id, analysis, is_keyword in raw:
+            terms = frozenset(analysis.terms)
+            if not terms or (topic_id, terms) in seen:
+                continue
+            seen.add((topic_id, terms))
+            doc_id = len(self.docs)
+            self.docs.append(
+                _Doc(topic_id, terms, sum(self.idf[t] for t in terms), analysis.text, is_keyword)
+            )
+            for term in terms:
+                self.postings[term].append(doc_id)
+
+    def weight(self, term: str) -> float:
+        return self.idf.get(term, self.unknown_idf)
+
+    def rank(self, analysis: Analysis) -> list[ScoredTopic]:
+        query = set(analysis.terms)
+        if not query:
+            return []
+        q_weight = sum(self.weight(t) for t in query)
+        doc_scores: dict[int, float] = defaultdict(float)
+        for term in query:
+            w = self.idf.get(term)
+            if w is None:
+                continue
+            for doc_id in self.postings[term]:
+                doc_scores[doc_id] += w
+        best_doc: dict[str, float] = {}
+        best_doc_id: dict[str, int] = {}
+        for doc_id, shared in doc_scores.items():
+            doc = self.docs[doc_id]
+            if not query & self.anchors[doc.topic_id]:
+                continue
+            precision = shared / q_weight
+            recall = shared / doc.weight
+            score = 2 * precision * recall / (precision + recall)
+            if doc.is_keyword:
+                # A keyword only says "this topic is involved"; it cannot explain a question.
+                score *= 0.85
+            if score > best_doc.get(doc.topic_id, -1.0):
+                best_doc[doc.topic_id] = score
+                best_doc_id[doc.topic_id] = doc_id
+        if not best_doc:
+            return []
+        # Refine the strongest candidates with rapidfuzz on the normalised text, which
+        # rewards word order and near-identical phrasing.
+        candidates = sorted(best_doc, key=best_doc.__getitem__, reverse=True)[:MAX_FUZZY_CANDIDATES]
+        text = analysis.text
+        scored: list[ScoredTopic] = []
+        for topic_id in candidates:
+            covered = sum(self.weight(t) for t in query & self.topic_terms[topic_id]) / q_weight
+            fuzzy = fuzz.token_sort_ratio(text, self.docs[best_doc_id[topic_id]].text) / 100
+            score = 0.65 * best_doc[topic_id] + 0.2 * covered + 0.15 * fuzzy
+            scored.append(ScoredTopic(topic_id, round(score, 4)))
+        scored.sort(key=lambda s: s.score, reverse=True)
+        return scored
+
+    def match(self, text: str) -> Match:
+        return self.decide(self.normalizer.analyze(text))
+
+    def decide(self, analysis: Analysis) -> Match:
+        ranked = self.rank(analysis)
+        answer = None
+        if ranked:
+            top = ranked[0]
+            second = ranked[1].score if len(ranked) > 1 else 0.0
+            margin = top.score - second
+            if (
+                top.score >= SURE_SCORE
+                or (top.score >= ANSWER_SCORE and margin >= ANSWER_MARGIN)
+                or (top.score >= CLEAR_SCORE and margin >= CLEAR_MARGIN)
+            ):
+                answer = top
+        suggestions: tuple[ScoredTopic, ...] = ()
+        if answer is None:
+            suggestions = tuple(s for s in ranked[:MAX_SUGGESTIONS] if s.score >= SUGGEST_SCORE)
+        return Match(analysis, answer, suggestions, tuple(ranked[:10]))

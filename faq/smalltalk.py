@@ -1,0 +1,80 @@
+"""Greetings, thanks, farewells and chit-chat: recognised so they get a kind reply, not an FAQ."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from faq.normalize import Lexicon
+
+# "selamat pagi" greets; "selamat ulang tahun" congratulates. Both are smalltalk, but only
+# these words after "selamat" make a greeting or farewell.
+_SELAMAT = "selamat"
+QUESTION_WORDS = frozenset(
+    {
+        "bagaimana",
+        "dimana",
+        "kemana",
+        "darimana",
+        "berapa",
+        "kapan",
+        "kenapa",
+        "mengapa",
+        "apa",
+        "apakah",
+        "bisa",
+        "boleh",
+        "cara",
+        "syarat",
+        "siapa",
+    }
+)
+REQUEST_WORDS = frozenset(
+    {"ingin", "buat", "urus", "tanya", "minta", "lapor", "adu", "daftar", "cek"}
+)
+
+
+@dataclass(frozen=True)
+class Smalltalk:
+    kind: str | None  # greeting, thanks, farewell, congratulation, chitchat, or None
+    residual: list[str]  # the words left once the smalltalk is taken out
+
+
+def detect(words: list[str], lexicon: Lexicon) -> Smalltalk:
+    """Find smalltalk phrases in normalised words; return the kind and what is left over."""
+    marked = [False] * len(words)
+    kinds: list[str] = []
+    phrases = sorted(
+        ((kind, phrase) for kind, items in lexicon.smalltalk.items() for phrase in items),
+        key=lambda kp: -len(kp[1]),
+    )
+    for kind, phrase in phrases:
+        size = len(phrase)
+        for i in range(len(words) - size + 1):
+            if not any(marked[i : i + size]) and tuple(words[i : i + size]) == phrase:
+                marked[i : i + size] = [True] * size
+                kinds.append(kind)
+    # "selamat <anything>" that is not a greeting is a congratulation or a wish.
+    for i, word in enumerate(words):
+        if word == _SELAMAT and not marked[i]:
+            marked[i] = True
+            if i + 1 < len(words):
+                marked[i + 1] = True
+            kinds.append("congratulation")
+    residual = [w for w, m in zip(words, marked, strict=True) if not m]
+    if not kinds:
+        content = [w for w in residual if w not in lexicon.stopwords and w not in QUESTION_WORDS]
+        if content and all(w in lexicon.chitchat for w in content):
+            return Smalltalk("chitchat", [])
+        return Smalltalk(None, residual)
+    residual = [w for w in residual if w not in lexicon.chitchat]
+    # Thanks "atas ..." / "untuk ..." is courtesy, not a new question.
+    for i, word in enumerate(residual):
+        if "thanks" in kinds and word in {"atas", "untuk", "buat"}:
+            residual = residual[:i]
+            break
+    order = ["greeting", "thanks", "farewell", "congratulation"]
+    kind = min(kinds, key=lambda k: order.index(k) if k in order else len(order))
+    # Thanks, goodbyes and wishes carry no question unless the resident asks one.
+    if kind != "greeting" and not (set(residual) & (QUESTION_WORDS | REQUEST_WORDS)):
+        residual = []
+    return Smalltalk(kind, residual)

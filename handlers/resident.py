@@ -1,0 +1,242 @@
+"""Residents in private chat: menu, help, FAQ questions, feedback, anything else they send."""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+
+from telegram import Message, Update
+from telegram.constants import ChatType
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.services.assistant import Reply
+from faq.formatting import split_html
+from faq.models import Topic
+from handlers import keyboards
+from handlers.context import services
+
+log = logging.getLogger(__name__)
+
+# A question longer than this is almost certainly a paste or a complaint, not a question.
+MAX_QUESTION_CHARS = 1000
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    assert message is not None
+    await message.reply_text(
+        texts.START.format(bot_name=texts.BOT_NAME), reply_markup=keyboards.main_menu()
+    )
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(texts.HELP, reply_markup=keyboards.main_menu())
+
+
+async def faq_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None
+    knowledge = services(context).knowledge.knowledge
+    await update.effective_message.reply_text(
+        texts.FAQ_AREAS, reply_markup=keyboards.areas(knowledge)
+    )
+
+
+async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(texts.COMPLAINT_NOT_READY)
+
+
+async def status_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(texts.COMPLAINT_NOT_READY)
+
+
+def _is_emoji_only(text: str) -> bool:
+    return bool(text.strip()) and not any(unicodedata.category(ch)[0] in "LN" for ch in text)
+
+
+async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    text = message.text
+    if _is_emoji_only(text):
+        await message.reply_text(texts.EMOJI_ONLY)
+        return
+    if len(text) > MAX_QUESTION_CHARS:
+        await message.reply_text(texts.TOO_LONG)
+        return
+    svc = services(context)
+    reply = svc.knowledge.assistant.ask(text)
+    await render_reply(message, reply, context)
+
+
+async def render_reply(message: Message, reply: Reply, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the assistant's decision to the resident."""
+    svc = services(context)
+    knowledge = svc.knowledge.knowledge
+    if reply.intent == "faq" and reply.topic is not None:
+        await send_topic(message, reply.topic, context, quote=True)
+        return
+    if reply.intent == "smalltalk":
+        await message.reply_text(
+            texts.SMALLTALK.get(reply.smalltalk or "", texts.SMALLTALK["greeting"])
+        )
+        return
+    if reply.intent == "complaint":
+        opd = knowledge.opds.get(reply.opd or "") if reply.route and reply.route.confident else None
+        await message.reply_text(
+            texts.complaint_offer(
+                opd.name if opd else None, external=bool(opd and opd.is_external)
+            ),
+            reply_markup=keyboards.complaint_offer(),
+        )
+        return
+    if reply.suggestions:
+        await message.reply_text(
+            texts.DID_YOU_MEAN, reply_markup=keyboards.suggestions(reply.suggestions)
+        )
+        return
+    analysis_text = reply.analysis.text if reply.analysis else reply.text.lower()
+    await svc.questions.record_unanswered(
+        reply.text,
+        analysis_text,
+        reply.nearest.topic_id if reply.nearest else None,
+        reply.nearest.score if reply.nearest else None,
+    )
+    await message.reply_text(texts.NOT_UNDERSTOOD, reply_markup=keyboards.areas(knowledge))
+
+
+async def send_topic(
+    message: Message, topic: Topic, context: ContextTypes.DEFAULT_TYPE, *, quote: bool
+) -> None:
+    knowledge = services(context).knowledge.knowledge
+    opd = knowledge.opds.get(topic.opd)
+    body = texts.topic_answer(
+        topic.answer,
+        topic.local_details,
+        opd.name if opd else None,
+        referral=bool(opd and opd.is_external),
+        contact=opd.contact.model_dump() if opd else None,
+    )
+    parts = split_html(body)
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        await message.reply_text(
+            part,
+            # Quoting the question lets the feedback handler see what was asked.
+            do_quote=quote and index == 0,
+            reply_markup=keyboards.feedback(topic.id) if last else None,
+        )
+
+
+async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every inline button residents press."""
+    query = update.callback_query
+    assert query is not None
+    prefix, _, rest = (query.data or "").partition(":")
+    message = query.message if isinstance(query.message, Message) else None
+    svc = services(context)
+    knowledge = svc.knowledge.knowledge
+    if message is None:
+        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        return
+    if prefix == keyboards.MENU:
+        await query.answer()
+        if rest == "faq":
+            await message.reply_text(texts.FAQ_AREAS, reply_markup=keyboards.areas(knowledge))
+        elif rest in ("lapor", "status"):
+            await message.reply_text(texts.COMPLAINT_NOT_READY)
+        elif rest == "help":
+            await message.reply_text(texts.HELP, reply_markup=keyboards.main_menu())
+        else:
+            await message.reply_text(texts.STALE_BUTTON)
+        return
+    if prefix == keyboards.AREA:
+        area = next((a for a in knowledge.areas if a.id == rest), None)
+        await query.answer()
+        if area is None:
+            await message.reply_text(texts.TOPIC_GONE)
+            return
+        await message.reply_text(
+            texts.FAQ_AREA_TOPICS.format(title=area.title),
+            reply_markup=keyboards.area_topics(area, knowledge),
+        )
+        return
+    if prefix == keyboards.TOPIC:
+        await query.answer()
+        topic = knowledge.topics.get(rest)
+        if topic is None:
+            await message.reply_text(texts.TOPIC_GONE)
+            return
+        await send_topic(message, topic, context, quote=False)
+        return
+    if prefix == keyboards.FEEDBACK:
+        await _feedback(update, context, rest)
+        return
+    if prefix == keyboards.OFFER:
+        await query.answer()
+        await message.edit_reply_markup(reply_markup=None)
+        await message.reply_text(
+            texts.COMPLAINT_NOT_READY if rest == "y" else texts.COMPLAINT_DECLINED
+        )
+        return
+    await query.answer(texts.STALE_BUTTON, show_alert=True)
+
+
+async def _feedback(update: Update, context: ContextTypes.DEFAULT_TYPE, rest: str) -> None:
+    query = update.callback_query
+    assert query is not None and isinstance(query.message, Message)
+    message = query.message
+    vote, _, topic_id = rest.partition(":")
+    if vote not in ("0", "1") or not topic_id:
+        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        return
+    svc = services(context)
+    ref = await svc.questions.answer_ref(message.chat.id, message.message_id)
+    stored = await svc.questions.record_feedback(topic_id, vote == "1", ref)
+    if not stored:
+        await query.answer(texts.FEEDBACK_ALREADY)
+        return
+    await query.answer()
+    await message.edit_reply_markup(reply_markup=None)
+    if vote == "1":
+        await message.reply_text(texts.FEEDBACK_THANKS)
+        return
+    asked = message.reply_to_message.text if message.reply_to_message else None
+    if asked:
+        analysis = svc.knowledge.assistant.normalizer.analyze(asked)
+        await svc.questions.record_unanswered(
+            asked, analysis.text, topic_id, None, reason="unhelpful"
+        )
+    await message.reply_text(texts.FEEDBACK_SORRY)
+
+
+async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, voice notes, photos, files, locations, contacts: a kind word, never silence."""
+    message = update.effective_message
+    assert message is not None
+    if message.sticker:
+        kind = "sticker"
+    elif message.voice or message.audio or message.video_note:
+        kind = "voice"
+    elif message.photo or message.video or message.document or message.animation:
+        kind = "media"
+    elif message.location or message.venue:
+        kind = "location"
+    elif message.contact:
+        kind = "contact"
+    else:
+        kind = "other"
+    await message.reply_text(texts.UNSUPPORTED[kind])
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(texts.UNKNOWN_COMMAND)
+
+
+def is_private(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == ChatType.PRIVATE
