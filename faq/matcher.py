@@ -22,9 +22,16 @@ from faq.normalize import Analysis, Lexicon, Normalizer
 ANSWER_SCORE = 0.55
 ANSWER_MARGIN = 0.03
 SURE_SCORE = 0.70
+SURE_MARGIN = 0.015  # even a high score is not sure when another topic ties with it
 # A lower score still answers when no other topic comes close.
 CLEAR_SCORE = 0.42
 CLEAR_MARGIN = 0.10
+# A term in at least this share of topics is generic (see Matcher.generic).
+GENERIC_SHARE = 0.2
+# Two topics explaining exactly the same words are a tie unless one is this far ahead.
+TIE_MARGIN = 0.10
+# How the topic score blends the best document, the topic's coverage and rapidfuzz.
+W_DOC, W_COVERED, W_FUZZY = 0.7, 0.2, 0.1
 # Weight of a word the FAQ has never seen, relative to the rarest known word.
 UNKNOWN_WEIGHT = 0.7
 SUGGEST_SCORE = 0.33
@@ -36,6 +43,7 @@ MAX_FUZZY_CANDIDATES = 40
 class ScoredTopic:
     topic_id: str
     score: float
+    evidence: frozenset[str] = frozenset()  # the message's terms central to this topic
 
 
 @dataclass(frozen=True)
@@ -93,11 +101,20 @@ class Matcher:
                 topic_terms[topic.id].update(analysis.terms)
                 anchors[topic.id].update(analysis.terms)
         n_topics = max(len(topic_terms), 1)
+        anchor_df: dict[str, int] = defaultdict(int)
+        for terms in anchors.values():
+            for term in terms:
+                anchor_df[term] += 1
         df: dict[str, int] = defaultdict(int)
         for terms in topic_terms.values():
             for term in terms:
                 df[term] += 1
         self.idf = {t: math.log(1 + n_topics / c) for t, c in df.items()}
+        # Words like "cara", "syarat", "buat" appear across many topics: they shape a
+        # question but never decide which topic it is about.
+        self.generic = self.normalizer.lexicon.generic | frozenset(
+            t for t, c in anchor_df.items() if c / n_topics >= GENERIC_SHARE
+        )
         # A word the FAQ has never seen still counts against a match: "cuaca" in a
         # message means the message is probably about something else.
         self.unknown_idf = UNKNOWN_WEIGHT * math.log(1 + n_topics)
@@ -161,10 +178,24 @@ class Matcher:
         for topic_id in candidates:
             covered = sum(self.weight(t) for t in query & self.topic_terms[topic_id]) / q_weight
             fuzzy = fuzz.token_sort_ratio(text, self.docs[best_doc_id[topic_id]].text) / 100
-            score = 0.65 * best_doc[topic_id] + 0.2 * covered + 0.15 * fuzzy
-            scored.append(ScoredTopic(topic_id, round(score, 4)))
+            score = W_DOC * best_doc[topic_id] + W_COVERED * covered + W_FUZZY * fuzzy
+            evidence = (query & self.anchors[topic_id]) - self.generic
+            scored.append(ScoredTopic(topic_id, round(score, 4), evidence))
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored
+
+    def _decisive(self, ranked: list[ScoredTopic], query: set[str]) -> bool:
+        """Is there evidence that singles out the top topic, not just a higher number?"""
+        top = ranked[0]
+        if not top.evidence:
+            return False  # "syarat?" alone names no topic
+        if len(query) > 1:
+            return True
+        # A one-word message ("akta", "ktp") that several topics share: ask, don't guess.
+        return not any(
+            other.evidence == top.evidence and top.score - other.score < TIE_MARGIN
+            for other in ranked[1:MAX_SUGGESTIONS]
+        )
 
     def match(self, text: str) -> Match:
         return self.decide(self.normalizer.analyze(text))
@@ -172,12 +203,12 @@ class Matcher:
     def decide(self, analysis: Analysis) -> Match:
         ranked = self.rank(analysis)
         answer = None
-        if ranked:
+        if ranked and self._decisive(ranked, set(analysis.terms)):
             top = ranked[0]
             second = ranked[1].score if len(ranked) > 1 else 0.0
             margin = top.score - second
             if (
-                top.score >= SURE_SCORE
+                (top.score >= SURE_SCORE and margin >= SURE_MARGIN)
                 or (top.score >= ANSWER_SCORE and margin >= ANSWER_MARGIN)
                 or (top.score >= CLEAR_SCORE and margin >= CLEAR_MARGIN)
             ):

@@ -36,6 +36,7 @@ class Lexicon:
     smalltalk: dict[str, tuple[tuple[str, ...], ...]]
     chitchat: frozenset[str]
     complaint: dict[str, frozenset[str]]
+    generic: frozenset[str] = frozenset()
     max_phrase: int = 1
 
     @classmethod
@@ -85,6 +86,7 @@ class Lexicon:
                 kind: frozenset(str(w) for w in items)
                 for kind, items in (domain.get("complaint") or {}).items()
             },
+            generic=frozenset(str(w) for w in domain.get("generic") or []),
             max_phrase=max((len(k) for k in phrases), default=1),
         )
 

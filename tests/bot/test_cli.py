@@ -1,0 +1,116 @@
+"""The command-line contract of PRODUCT.md, run as a subprocess the way checks run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from bot import PROJECT_ROOT
+
+
+def run(
+    *args: str,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+    cwd: Path = PROJECT_ROOT,
+) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("BOT_TOKEN", None)
+    full_env["PYTHONPATH"] = str(PROJECT_ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def test_ask_json_with_text() -> None:
+    result = run("ask", "--json", "syarat akta kelahiran")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["intent"] == "faq" and data["faq_id"] == "akta-lahir"
+    assert set(data) == {"text", "intent", "faq_id", "score", "suggestions", "opd"}
+
+
+def test_ask_json_reads_stdin_one_object_per_line_in_order() -> None:
+    result = run(
+        "ask", "--json", stdin="halo\ncara bayar pbb\n\njalan rusak parah berlubang di desa kami\n"
+    )
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [d["intent"] for d in lines] == ["smalltalk", "faq", "complaint"]
+    assert lines[1]["faq_id"] == "pbb-bayar"
+    assert lines[2]["opd"] == "sdabmbk"
+
+
+def test_route_json() -> None:
+    result = run("route", "--json", "sampah menumpuk di pinggir jalan tidak diangkut")
+    data = json.loads(result.stdout)
+    assert set(data) == {"text", "opd", "score", "alternatives"}
+    assert data["opd"] == "dlh"
+
+
+def test_faq_check_ok_on_shipped_files() -> None:
+    result = run("faq", "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "faq check: ok" in result.stdout
+
+
+def test_faq_check_fails_with_file_and_line(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(PROJECT_ROOT / "faq" / "content", content)
+    path = content / "pajak.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("opd: bapenda", "opd: entah", 1))
+    result = run("faq", "check", env={"BOT_FAQ_DIR": str(content)})
+    assert result.returncode == 1
+    assert "pajak.yaml:" in result.stdout and "entah" in result.stdout
+
+
+def test_eval_ask_prints_per_class_and_confusions(tmp_path: Path) -> None:
+    cases = tmp_path / "cases.csv"
+    cases.write_text(
+        "text,expected\n"
+        "cara bikin akta lahir anak,akta-lahir\n"
+        "selamat malam,none\n"
+        "lampu jalan depan sekolah mati total,complaint:dishub\n"
+        "syarat skck,kk-baru\n",
+        encoding="utf-8",
+    )
+    result = run("eval", "ask", str(cases))
+    assert result.returncode == 0, result.stderr
+    assert "akta-lahir" in result.stdout
+    assert "kk-baru -> skck: 1" in result.stdout
+    assert "overall accuracy: 3/4 = 0.750" in result.stdout
+    assert run("eval", "ask", str(cases), "--fail-under", "0.9").returncode == 1
+
+
+def test_bad_setting_is_one_clear_sentence() -> None:
+    result = run("faq", "check", env={"BOT_ADMIN_IDS": "bukan-angka"})
+    assert result.returncode == 2
+    assert "BOT_ADMIN_IDS" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_run_without_token_says_what_to_do() -> None:
+    result = run("run")
+    assert result.returncode == 2
+    assert "BOT_TOKEN" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_chat_runs_offline_in_the_terminal(tmp_path: Path) -> None:
+    result = run(
+        "chat",
+        stdin="cara bikin ktp\n1\nresep rendang\n/keluar\n",
+        env={"BOT_DATABASE_PATH": str(tmp_path / "chat.sqlite3")},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "selamat datang" in result.stdout
+    assert "KTP-el" in result.stdout
+    assert "Terima kasih atas penilaian Anda" in result.stdout
+    assert "belum menemukan jawaban" in result.stdout

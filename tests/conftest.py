@@ -1,0 +1,76 @@
+"""Shared fixtures. Everything is function-scoped: each test gets a fresh database file,
+a fresh Bot API fake and a fresh Application."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot import PROJECT_ROOT
+from bot.app import build_application, running
+from bot.local_api import ApiCall, LocalBotApi
+from bot.services.knowledge import LiveKnowledge
+from bot.settings import Settings
+from bot.simulator import RESIDENT, Person, Simulator
+from faq.formatting import plain_text
+from handlers.context import SERVICES_KEY, Services
+
+
+@pytest.fixture(scope="session")
+def shipped_knowledge() -> LiveKnowledge:
+    # Building the matcher takes a fraction of a second; the shipped FAQ never changes
+    # during a run, so tests that only read it share one (tests that edit files don't).
+    return LiveKnowledge(PROJECT_ROOT / "faq" / "content", PROJECT_ROOT / "data" / "opd.yaml")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        _env_file=None,
+        database_path=tmp_path / "bot.sqlite3",
+        admin_ids=[4242],
+    )
+
+
+class Harness:
+    """'This resident sends this, the bot answers that', through the real Application."""
+
+    def __init__(self, simulator: Simulator, api: LocalBotApi) -> None:
+        self.simulator = simulator
+        self.api = api
+        self.application = simulator.application
+
+    @property
+    def services(self) -> Services:
+        return self.application.bot_data[SERVICES_KEY]
+
+    @staticmethod
+    def shown(calls: list[ApiCall], chat_id: int | None = None) -> list[ApiCall]:
+        """Messages (new or edited) the person in `chat_id` sees."""
+        return [
+            c
+            for c in calls
+            if c.method
+            in {"sendMessage", "editMessageText", "sendPhoto", "sendLocation", "copyMessage"}
+            and (chat_id is None or c.chat_id == chat_id)
+        ]
+
+    async def say(self, text: str, person: Person = RESIDENT) -> list[ApiCall]:
+        return self.shown(await self.simulator.send(text, person), person.id)
+
+    async def reply_text(self, text: str, person: Person = RESIDENT) -> str:
+        """The plain text of everything the bot answered, joined."""
+        return "\n".join(plain_text(c.text) for c in await self.say(text, person))
+
+    async def press(self, call: ApiCall, label: str, person: Person = RESIDENT) -> list[ApiCall]:
+        return await self.simulator.press(call, label, person)
+
+
+@pytest.fixture
+async def bot(settings: Settings, shipped_knowledge: LiveKnowledge) -> AsyncIterator[Harness]:
+    api = LocalBotApi()
+    application = build_application(settings, api=api, knowledge=shipped_knowledge)
+    async with running(application):
+        yield Harness(Simulator(application, api), api)
