@@ -91,7 +91,7 @@ def _knowledge(settings: Settings):
     from bot.services.knowledge import KnowledgeError, LiveKnowledge
 
     try:
-        return LiveKnowledge(settings.faq_dir, settings.opd_file)
+        return LiveKnowledge(settings.faq_dir, settings.opd_file, settings.categories_file)
     except KnowledgeError as exc:
         lines = [f"  {p}" for p in exc.problems]
         raise _Broken(
@@ -145,7 +145,9 @@ def _route(settings: Settings, text: list[str], *, as_json: bool) -> int:
 def _faq_check(settings: Settings) -> int:
     from faq.knowledge import load_knowledge
 
-    knowledge, problems = load_knowledge(settings.faq_dir, settings.opd_file)
+    knowledge, problems = load_knowledge(
+        settings.faq_dir, settings.opd_file, settings.categories_file
+    )
     if knowledge is None:
         for problem in problems:
             print(problem)

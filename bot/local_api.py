@@ -171,8 +171,10 @@ class LocalBotApi(BaseRequest):
             message["text"] = params["text"]
         if "caption" in params:
             message["caption"] = params["caption"]
-        if params.get("reply_markup"):
-            message["reply_markup"] = params["reply_markup"]
+        markup = params.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" in markup:
+            # Telegram echoes only inline keyboards back in the sent message.
+            message["reply_markup"] = markup
         reply_to = (params.get("reply_parameters") or {}).get("message_id") or params.get(
             "reply_to_message_id"
         )

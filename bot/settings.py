@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     database_path: Path = Field(default=PROJECT_ROOT / "var" / "layanan.sqlite3")
     faq_dir: Path = Field(default=PROJECT_ROOT / "faq" / "content")
     opd_file: Path = Field(default=PROJECT_ROOT / "data" / "opd.yaml")
+    categories_file: Path = Field(default=PROJECT_ROOT / "data" / "categories.yaml")
+    holidays_file: Path = Field(default=PROJECT_ROOT / "data" / "holidays.yaml")
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     api_base_url: str = Field(default="https://api.telegram.org/bot")
     api_file_url: str = Field(default="https://api.telegram.org/file/bot")

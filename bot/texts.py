@@ -100,12 +100,6 @@ COMPLAINT_OFFER_OPD = "Urusan ini biasanya ditangani oleh <b>{opd_name}</b>.\n"
 COMPLAINT_OFFER_EXTERNAL = (
     "Urusan ini ditangani oleh <b>{opd_name}</b>, bukan Pemerintah Kabupaten Deli Serdang.\n"
 )
-COMPLAINT_NOT_READY = (
-    "Fitur pengaduan lewat bot ini sedang disiapkan. Sementara itu Anda dapat menyampaikan "
-    'pengaduan lewat kanal nasional SP4N-LAPOR! di <a href="https://www.lapor.go.id">'
-    "lapor.go.id</a>.\n"
-    "Untuk keadaan darurat, segera telepon <b>112</b>."
-)
 COMPLAINT_DECLINED = "Baik. Silakan ketik pertanyaan Anda, atau pilih topik lewat /faq."
 
 # -- messages the bot cannot use -----------------------------------------------------
@@ -135,6 +129,306 @@ ERROR_APOLOGY = (
     "Silakan coba lagi sebentar lagi."
 )
 STALE_BUTTON = "Tombol ini sudah tidak berlaku. Silakan mulai lagi dari /start."
+
+
+# -- complaint flow (resident) ------------------------------------------------------
+BTN_CANCEL = "✖️ Batalkan"
+BTN_SKIP = "Lewati"
+BTN_DONE_PHOTOS = "✅ Selesai kirim foto"
+BTN_NO_PHOTOS = "Tanpa foto"
+BTN_DESCRIPTION_DONE = "✅ Uraian sudah lengkap"
+BTN_ANON = "🔒 Rahasiakan identitas saya (disarankan)"
+BTN_SHARE_NAME = "Tampilkan nama saya"
+BTN_SHARE_NAME_PHONE = "Tampilkan nama dan nomor HP"
+BTN_SEND_CONTACT = "📱 Kirim nomor HP saya"
+BTN_SEND_LOCATION = "📍 Kirim lokasi saat ini"
+BTN_CONFIRM = "✅ Kirim pengaduan"
+BTN_EDIT = "✏️ Ubah"
+BTN_CONTINUE = "▶️ Lanjutkan pengaduan"
+BTN_RESTART = "🔄 Mulai baru"
+BTN_FILE_ANYWAY = "Tetap buat pengaduan"
+EDIT_LABELS = {
+    "category": "Kategori",
+    "description": "Uraian",
+    "location": "Lokasi",
+    "photos": "Foto",
+    "privacy": "Identitas",
+}
+CATEGORY_SUGGESTED_MARK = "⭐ "
+
+FLOW_CATEGORY = (
+    "<b>Buat pengaduan</b> (langkah 1 dari 5)\n"
+    "Pilih kategori masalahnya. Ketik /batal kapan saja untuk membatalkan."
+)
+FLOW_CATEGORY_SUGGESTED = "Saran kami: <b>{label}</b> (ditandai ⭐). Silakan pilih."
+FLOW_DESCRIPTION = (
+    "<b>Uraian</b> (langkah 2 dari 5)\n"
+    "Ceritakan masalahnya: apa yang terjadi, sejak kapan, dan dampaknya. "
+    "Cukup beberapa kalimat.\n"
+    "<i>Mohon jangan menulis NIK atau nomor KK.</i>"
+)
+FLOW_DESCRIPTION_TOO_SHORT = (
+    "Uraiannya terlalu singkat. Mohon tulis beberapa kata tentang masalahnya, misalnya "
+    '<i>"jalan berlubang besar di depan SD, sudah 2 bulan"</i>.'
+)
+FLOW_DESCRIPTION_CONTINUE = (
+    "Uraian Anda panjang dan mungkin terpotong oleh Telegram. Kirim lanjutannya bila ada, "
+    "atau tekan tombol di bawah bila sudah lengkap."
+)
+FLOW_LOCATION = (
+    "<b>Lokasi</b> (langkah 3 dari 5)\n"
+    "Di mana masalahnya? Kirim lokasi lewat 📎 → Lokasi, atau ketik nama desa/kelurahan "
+    'dan kecamatan, misalnya <i>"Desa Sei Rotan, Percut Sei Tuan"</i>.'
+)
+FLOW_LOCATION_FOUND = "📍 Lokasi: <b>{place}</b>."
+FLOW_LOCATION_CHOOSE = "Ada beberapa tempat dengan nama itu. Pilih yang benar:"
+FLOW_LOCATION_NOT_FOUND = (
+    "Maaf, saya tidak menemukan desa atau kecamatan itu di Deli Serdang. Coba tulis lagi "
+    "nama desa/kelurahan dan kecamatannya, kirim lokasi lewat 📎, atau tekan Lewati."
+)
+FLOW_LOCATION_OUTSIDE = (
+    "Titik lokasi itu berada di luar Kabupaten Deli Serdang. Bot ini hanya menerima "
+    "pengaduan di wilayah Deli Serdang. Bila titiknya keliru, kirim lokasi lagi atau ketik "
+    "nama desa dan kecamatannya."
+)
+FLOW_PHOTOS = (
+    "<b>Foto</b> (langkah 4 dari 5, tidak wajib)\n"
+    "Kirim sampai 3 foto yang menunjukkan masalahnya, lalu tekan Selesai. "
+    "Tidak ada foto? Tekan Tanpa foto."
+)
+FLOW_PHOTO_RECEIVED = "Foto {count} dari 3 diterima."
+FLOW_PHOTO_LIMIT = "Sudah 3 foto, itu batasnya. Kita lanjut ke langkah berikutnya."
+FLOW_PRIVACY = (
+    "<b>Identitas</b> (langkah 5 dari 5)\n"
+    "Secara bawaan, petugas <b>tidak</b> melihat siapa pelapornya. Anda tetap menerima "
+    "kabar perkembangan lewat bot ini.\n"
+    "Bila petugas perlu menghubungi Anda langsung, Anda boleh menampilkan nama "
+    "(dan nomor HP)."
+)
+FLOW_PRIVACY_SENSITIVE = (
+    "Untuk pengaduan jenis ini, identitas Anda <b>selalu dirahasiakan</b> dari petugas."
+)
+FLOW_CONTACT = (
+    "Tekan tombol <b>📱 Kirim nomor HP saya</b> di bawah untuk membagikan nomor Anda, "
+    "atau tekan Lewati."
+)
+FLOW_CONTACT_NOT_YOURS = "Mohon kirim nomor HP Anda sendiri lewat tombol di bawah."
+FLOW_SUMMARY = (
+    "<b>Periksa pengaduan Anda</b>\n"
+    "Kategori: {category}\n"
+    "Lokasi: {location}\n"
+    "Foto: {photos}\n"
+    "Identitas: {identity}\n"
+    "Uraian:\n<i>{description}</i>\n\n"
+    "Sudah benar? Tekan <b>Kirim pengaduan</b>."
+)
+FLOW_NO_LOCATION = "tidak disebutkan"
+FLOW_IDENTITY_ANON = "dirahasiakan dari petugas"
+FLOW_IDENTITY_NAME = "nama ditampilkan ke petugas"
+FLOW_IDENTITY_NAME_PHONE = "nama dan nomor HP ditampilkan ke petugas"
+FLOW_EDIT_WHICH = "Bagian mana yang ingin diubah?"
+FLOW_CANCELLED = "Pengaduan dibatalkan. Tidak ada yang dikirim. Ketik /lapor untuk mulai lagi."
+FLOW_NOTHING_TO_CANCEL = (
+    "Tidak ada pengaduan yang sedang dibuat. Ketik /lapor untuk membuat pengaduan."
+)
+FLOW_RESUME = (
+    "Anda masih punya pengaduan yang belum selesai dibuat (langkah: {step}). "
+    "Lanjutkan atau mulai baru?"
+)
+FLOW_REMINDER = "Kita sedang membuat pengaduan, langkah: <b>{step}</b>.\n{prompt}"
+FLOW_STEP_NAMES = {
+    "category": "kategori",
+    "description": "uraian",
+    "location": "lokasi",
+    "photos": "foto",
+    "privacy": "identitas",
+    "contact": "nomor HP",
+    "confirm": "periksa dan kirim",
+}
+EMERGENCY = (
+    "🚨 <b>Bila ini keadaan darurat yang sedang terjadi, segera telepon 112</b> "
+    "(gratis, 24 jam). Untuk kejahatan: 110.\n"
+    "Setelah aman, Anda tetap bisa melanjutkan pengaduan ini."
+)
+REFERRAL = (
+    "Urusan ini ditangani oleh <b>{opd_name}</b>, bukan Pemerintah Kabupaten Deli Serdang, "
+    "jadi bot ini tidak membuat tiket untuknya.\n{contact}"
+    "Bila menurut Anda ini tetap urusan Pemkab, tekan <b>Tetap buat pengaduan</b>."
+)
+REFERRAL_CONTACT = "Hubungi: {value}\n"
+SUBMITTED = (
+    "✅ <b>Pengaduan Anda sudah tersimpan.</b>\n"
+    "Nomor tiket: <code>{ticket}</code>\n"
+    "Diteruskan ke: {opd_name}\n"
+    "Tanggapan awal paling lambat: {due}\n\n"
+    "Simpan nomor tiket ini. Kami akan mengabari Anda setiap ada perkembangan. "
+    "Cek kapan saja dengan /status {ticket}"
+)
+SUBMITTED_TRIAGE_OPD = "petugas Kominfostan, yang akan meneruskannya ke dinas yang tepat"
+SUBMITTED_DUPLICATE = (
+    "Pengaduan yang sama sudah Anda kirim tadi, jadi tidak dibuat tiket baru.\n"
+    "Nomor tiket: <code>{ticket}</code> (status: {status}). Cek dengan /status {ticket}"
+)
+
+# -- tracking (resident) -------------------------------------------------------------
+STATUS_LABELS = {
+    "baru": "Baru, menunggu diteruskan",
+    "diteruskan": "Diteruskan ke dinas",
+    "diterima": "Diterima petugas",
+    "diproses": "Sedang diproses",
+    "selesai": "Selesai menurut petugas",
+    "ditutup": "Ditutup",
+}
+STATUS_NONE = "Anda belum punya pengaduan. Ketik /lapor untuk membuat pengaduan."
+STATUS_LIST = "<b>Pengaduan Anda</b>\nKetik /status NOMOR-TIKET untuk melihat riwayatnya.\n"
+STATUS_LIST_ITEM = "• <code>{ticket}</code> — {category} — {status} ({date})"
+STATUS_NOT_FOUND = (
+    "Tiket {ticket} tidak ditemukan di antara pengaduan Anda. Periksa lagi nomornya, "
+    "atau ketik /status untuk melihat semua pengaduan Anda."
+)
+STATUS_BAD_TICKET = (
+    "Nomor tiket ditulis seperti <code>DS-7K4P2Q</code>. Ketik /status untuk melihat semua "
+    "pengaduan Anda."
+)
+STATUS_DETAIL = (
+    "<b>Tiket {ticket}</b>\n"
+    "Kategori: {category}\n"
+    "Ditangani: {opd_name}\n"
+    "Status: <b>{status}</b>\n"
+    "{due_line}"
+    "\n<b>Riwayat</b>\n{timeline}"
+)
+STATUS_DUE_LINE = "Batas waktu tahap ini: {due}\n"
+TIMELINE_ITEM = "• {date}: {what}"
+TIMELINE_WHAT = {
+    "dibuat": "pengaduan dibuat",
+    "diteruskan": "diteruskan ke {opd}",
+    "diterima": "diterima petugas {opd}",
+    "diproses": "sedang diproses oleh {opd}",
+    "selesai": "dinyatakan selesai oleh {opd}",
+    "ditutup": "ditutup",
+    "dibuka_lagi": "dibuka kembali atas permintaan Anda",
+    "dialihkan": "dialihkan ke {opd}",
+    "bukan_wewenang": "ditinjau ulang untuk diteruskan ke instansi yang tepat",
+    "pesan_petugas": "pesan dari petugas",
+    "pesan_warga": "pesan Anda kepada petugas",
+}
+
+# -- notifications to residents (sent through the outbox) --------------------------
+NOTIFY = {
+    "diteruskan": (
+        "📨 Pengaduan <code>{ticket}</code> sudah diteruskan ke <b>{opd_name}</b>.\n"
+        "Tanggapan awal paling lambat {due}."
+    ),
+    "diterima": "👍 Pengaduan <code>{ticket}</code> sudah <b>diterima</b> oleh petugas {opd_name}.",
+    "diproses": "🛠️ Pengaduan <code>{ticket}</code> sedang <b>diproses</b> oleh {opd_name}.",
+    "selesai": (
+        "✅ Petugas {opd_name} menyatakan pengaduan <code>{ticket}</code> <b>selesai</b>.\n"
+        "Catatan petugas: <i>{note}</i>\n\n"
+        "Apakah masalahnya sudah benar-benar beres? Beri nilai 1 (buruk) sampai 5 (sangat "
+        "baik), atau tekan <b>Belum selesai</b>."
+    ),
+    "dialihkan": (
+        "↪️ Pengaduan <code>{ticket}</code> dialihkan ke <b>{opd_name}</b>, yang lebih "
+        "berwenang menanganinya."
+    ),
+    "bukan_wewenang": (
+        "🔎 Pengaduan <code>{ticket}</code> sedang ditinjau ulang oleh admin agar "
+        "diteruskan ke instansi yang tepat. Kami kabari lagi."
+    ),
+}
+NOTIFY_OFFICER_MESSAGE = (
+    "💬 Pesan dari petugas {opd_name} tentang <code>{ticket}</code>:\n"
+    "{text}\n\n"
+    "<i>Balas (reply) pesan ini untuk menjawab petugas.</i>"
+)
+BTN_NOT_DONE = "❌ Belum selesai"
+RATED = "Terima kasih atas penilaian Anda. Pengaduan <code>{ticket}</code> ditutup. 🙏"
+REOPENED = (
+    "Pengaduan <code>{ticket}</code> dibuka kembali dan dikirim lagi ke {opd_name}. "
+    "Bila mau, balas pesan ini dengan penjelasan apa yang belum beres."
+)
+RESIDENT_REPLY_SENT = "Pesan Anda sudah diteruskan ke petugas. 🙏"
+RESIDENT_REPLY_CLOSED = "Pengaduan ini sudah ditutup. Ketik /lapor untuk membuat pengaduan baru."
+ACTION_NOT_ALLOWED_RESIDENT = "Tombol ini sudah tidak berlaku untuk pengaduan tersebut."
+
+
+# -- officers (OPD groups) -----------------------------------------------------------
+BTN_ACCEPT = "✅ Terima"
+BTN_PROCESS = "🛠️ Proses"
+BTN_FINISH = "🏁 Selesai"
+BTN_REJECT = "⛔ Bukan wewenang"
+BTN_MOVE = "↪️ Alihkan"
+BTN_MOVE_CANCEL = "Batal"
+CARD = (
+    "📋 <b>Pengaduan {ticket}</b>\n"
+    "Status: <b>{status}</b>\n"
+    "Kategori: {category}\n"
+    "Lokasi: {location}\n"
+    "Pelapor: {reporter}\n"
+    "{due_line}"
+    "{triage_line}"
+    "\n<b>Uraian</b>\n{description}\n"
+    "{footer}"
+)
+CARD_DUE = "Batas waktu: <b>{due}</b>\n"
+CARD_TRIAGE = "⚠️ Perlu diteruskan ({reason}). Tekan Alihkan untuk memilih dinas.\n"
+CARD_REPORTER_HIDDEN = "dirahasiakan"
+CARD_REPORTER_HIDDEN_SENSITIVE = "dirahasiakan (pengaduan sensitif)"
+CARD_DESCRIPTION_CONTINUES = "<i>(uraian berlanjut di pesan berikut)</i>"
+CARD_DESCRIPTION_PART = "📋 <b>{ticket}</b>, lanjutan uraian:\n{text}"
+CARD_FOOTER_OPEN = (
+    "\n<i>Balas (reply) pesan ini untuk bertanya kepada pelapor. Identitas pelapor "
+    "tidak ditampilkan kecuali ia memilih membagikannya.</i>"
+)
+CARD_FOOTER_MOVED = "\n<i>Pengaduan ini sudah dipindahkan ke {opd_name}.</i>"
+CARD_FOOTER_CLOSED = "\n<i>Pengaduan ini sudah {status}.</i>"
+CARD_RATING = "Nilai dari pelapor: {rating}/5\n"
+CARD_PHOTO = "📷 Foto {position} untuk {ticket}"
+CARD_PIN = "📍 Lokasi {ticket}"
+OFFICER_PROMPT = {
+    "selesai": "{name}, balas (reply) pesan ini dengan catatan penyelesaian untuk {ticket}. "
+    "Catatan ini dikirim ke pelapor.",
+    "tolak": "{name}, balas (reply) pesan ini dengan alasan {ticket} bukan wewenang "
+    "{opd_name}. Pengaduan lalu kembali ke admin untuk diteruskan.",
+}
+OFFICER_MOVE_CHOOSE = "Alihkan {ticket} ke mana?"
+OFFICER_DONE = "{ticket}: {what} oleh {name}."
+OFFICER_WHAT = {
+    "terima": "diterima",
+    "proses": "sedang diproses",
+    "selesai": "dinyatakan selesai",
+    "tolak": "dikembalikan sebagai bukan wewenang",
+    "alihkan": "dialihkan",
+}
+OFFICER_REFUSED = {
+    "unknown": "Pengaduan tidak ditemukan.",
+    "wrong_group": "Tombol ini hanya bisa dipakai di grup dinas yang menangani pengaduan ini.",
+    "stale": "Kartu ini sudah tidak berlaku; pakai kartu terbaru pengaduan ini.",
+    "not_allowed": "Tidak bisa: status pengaduan ini sekarang {status}.",
+    "needs_note": "Catatan wajib diisi.",
+    "bad_target": "Tujuan itu tidak bisa dipilih.",
+    "same_target": "Pengaduan sudah berada di dinas itu.",
+}
+OFFICER_NOTE_EMPTY = "Catatan tidak boleh kosong. Balas lagi pesan permintaan catatan."
+OFFICER_RELAYED = "Pesan diteruskan ke pelapor {ticket}."
+OFFICER_RELAY_CLOSED = "Pengaduan {ticket} sudah ditutup; pesan tidak diteruskan."
+GROUP_RESIDENT_MESSAGE = "💬 Pesan dari pelapor {ticket}:\n{text}"
+GROUP_REOPENED = "🔁 Pelapor membuka kembali {ticket}: masalah belum selesai.\n{text}"
+GROUP_LINKED = (
+    "Grup ini sekarang terhubung dengan <b>{opd_name}</b>. "
+    "Pengaduan untuk dinas ini akan muncul di sini."
+)
+GROUP_LINK_USAGE = (
+    "Cara pakai: <code>/hubungkan ID-OPD</code>, misalnya <code>/hubungkan dlh</code>, atau "
+    "<code>/hubungkan camat NAMA-KECAMATAN</code>. Daftar ID ada di /opd."
+)
+GROUP_LINK_UNKNOWN = "ID OPD <code>{opd_id}</code> tidak dikenal. Daftar ID ada di /opd."
+GROUP_LINK_EXTERNAL = "{opd_name} berada di luar Pemkab dan tidak menerima tiket."
+ADMIN_ONLY = "Maaf, perintah ini tidak tersedia untuk Anda."
+OPD_LIST_HEADER = "<b>Daftar OPD</b> (id — nama — grup)\n"
+OPD_LIST_ITEM = "• <code>{id}</code> — {name} — {group}"
+OPD_GROUP_NONE = "belum terhubung"
 
 
 def topic_answer(

@@ -7,6 +7,7 @@ line can read while the bot writes.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -106,3 +107,16 @@ class Database:
     async def fetchone(self, sql: str, params: tuple | dict = ()) -> aiosqlite.Row | None:
         async with self.conn.execute(sql, params) as cur:
             return await cur.fetchone()
+
+
+def db_time(moment: dt.datetime) -> str:
+    """A timestamp in the exact text form SQLite's `strftime('%Y-%m-%dT%H:%M:%fZ')` writes,
+    so that stored times compare correctly as strings (UTC, milliseconds)."""
+    utc = moment.astimezone(dt.UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def parse_db_time(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from faq.models import FaqFile, Opd, OpdFile, Topic
+from faq.models import Category, CategoryFile, FaqFile, Opd, OpdFile, Topic
 from faq.problems import Problem, read_yaml, validate
 
 REQUIRED_TOPICS_FILE = Path(__file__).resolve().parent / "required_topics.txt"
+DEFAULT_CATEGORIES_FILE = Path(__file__).resolve().parent.parent / "data" / "categories.yaml"
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class KnowledgeBase:
     areas: tuple[Area, ...]
     opds: dict[str, Opd]
     notes: tuple[str, ...] = field(default=())  # reminders for admins, not errors
+    categories: dict[str, Category] = field(default_factory=dict)
 
     def opd_of(self, topic: Topic) -> Opd | None:
         return self.opds.get(topic.opd)
@@ -52,9 +54,40 @@ def load_opds(path: Path) -> tuple[dict[str, Opd], list[Problem]]:
     return opds, problems
 
 
-def load_knowledge(faq_dir: Path, opd_file: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
+def load_categories(path: Path, opds: dict[str, Opd]) -> tuple[dict[str, Category], list[Problem]]:
+    doc, problems = read_yaml(path)
+    if doc is None:
+        return {}, problems
+    model, errors = validate(doc, CategoryFile)
+    problems += errors
+    if model is None:
+        return {}, problems
+    categories: dict[str, Category] = {}
+    for index, category in enumerate(model.categories):  # type: ignore[attr-defined]
+        if category.id in categories:
+            line = doc.line_of(("categories", index, "id"))
+            problems.append(Problem(str(path), line, f"kategori '{category.id}' ditulis dua kali"))
+        if category.opd and opds and category.opd not in opds:
+            line = doc.line_of(("categories", index, "opd"))
+            problems.append(Problem(str(path), line, f"OPD '{category.opd}' tidak dikenal"))
+        elif category.opd and opds and opds[category.opd].is_external:
+            line = doc.line_of(("categories", index, "opd"))
+            problems.append(
+                Problem(
+                    str(path), line, f"'{category.opd}' di luar Pemkab; tidak bisa menerima tiket"
+                )
+            )
+        categories[category.id] = category
+    return categories, problems
+
+
+def load_knowledge(
+    faq_dir: Path, opd_file: Path, categories_file: Path = DEFAULT_CATEGORIES_FILE
+) -> tuple[KnowledgeBase | None, list[Problem]]:
     """Read and cross-check every file. Returns (None, problems) when anything is wrong."""
     opds, problems = load_opds(opd_file)
+    categories, category_problems = load_categories(categories_file, opds)
+    problems += category_problems
     files = sorted(faq_dir.glob("*.yaml")) + sorted(faq_dir.glob("*.yml"))
     if not files:
         problems.append(Problem(str(faq_dir), None, "tidak ada berkas FAQ (*.yaml) di folder ini"))
@@ -117,4 +150,4 @@ def load_knowledge(faq_dir: Path, opd_file: Path) -> tuple[KnowledgeBase | None,
     if problems:
         return None, problems
     areas.sort(key=lambda a: (a.order, a.id))
-    return KnowledgeBase(topics, tuple(areas), opds, tuple(notes)), []
+    return KnowledgeBase(topics, tuple(areas), opds, tuple(notes), categories), []

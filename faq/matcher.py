@@ -83,6 +83,11 @@ class Matcher:
         for topic in knowledge.topics.values():
             for text in (topic.question, *topic.phrasings, *topic.keywords):
                 vocabulary.update(base.analyze(text).terms)
+        # Routing keywords are words residents use too: typos are corrected towards them,
+        # and they are never "corrected" into an FAQ word ("paud" is not "padu").
+        for opd in knowledge.opds.values():
+            for keyword in opd.keywords:
+                vocabulary.update(base.analyze(keyword).terms)
         return cls(knowledge, base.with_vocabulary(vocabulary))
 
     def _build(self) -> None:

@@ -42,6 +42,8 @@ class Topic(BaseModel):
     @field_validator("id")
     @classmethod
     def _id_shape(cls, value: str) -> str:
+        if len(value) > 40:
+            raise ValueError("id terlalu panjang (paling banyak 40 karakter)")
         if not TOPIC_ID.match(value):
             raise ValueError("id hanya huruf kecil, angka dan tanda '-' (contoh: ktp-hilang)")
         return value
@@ -110,3 +112,21 @@ class OpdFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     opds: list[Opd] = Field(min_length=1)
+
+
+class Category(BaseModel):
+    """A complaint category residents choose; `opd` owns it by default (a routing rule)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(pattern=r"^[a-z0-9-]+$", max_length=20)
+    label: str = Field(min_length=2, max_length=60)
+    opd: str = ""
+    sensitive: bool = False
+    emergency: bool = False
+
+
+class CategoryFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    categories: list[Category] = Field(min_length=1)

@@ -37,6 +37,7 @@ class Lexicon:
     chitchat: frozenset[str]
     complaint: dict[str, frozenset[str]]
     generic: frozenset[str] = frozenset()
+    emergency: tuple[tuple[str, ...], ...] = ()
     max_phrase: int = 1
 
     @classmethod
@@ -87,6 +88,7 @@ class Lexicon:
                 for kind, items in (domain.get("complaint") or {}).items()
             },
             generic=frozenset(str(w) for w in domain.get("generic") or []),
+            emergency=tuple(tuple(str(p).lower().split()) for p in domain.get("emergency") or []),
             max_phrase=max((len(k) for k in phrases), default=1),
         )
 

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from telegram.ext import ContextTypes
 
+from bot.services.calendar import WorkingCalendar
+from bot.services.complaints import ComplaintService
 from bot.services.knowledge import LiveKnowledge
+from bot.services.outbox import Outbox
 from bot.services.questions import QuestionLog
+from bot.services.regions import Regions
 from bot.settings import Settings
 from db import Database
+
+if TYPE_CHECKING:
+    from bot.delivery import OutboxWorker
 
 SERVICES_KEY = "services"
 
@@ -20,6 +28,18 @@ class Services:
     db: Database
     knowledge: LiveKnowledge
     questions: QuestionLog
+    complaints: ComplaintService
+    outbox: Outbox
+    regions: Regions
+    calendar: WorkingCalendar
+    worker: OutboxWorker | None = None  # started with the application
+
+    def wake_outbox(self) -> None:
+        if self.worker is not None:
+            self.worker.wake()
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.settings.admin_ids
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

@@ -13,7 +13,7 @@ from bot import texts
 from bot.services.assistant import Reply
 from faq.formatting import split_html
 from faq.models import Topic
-from handlers import keyboards
+from handlers import complaint_flow, keyboards, tracking
 from handlers.context import services
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,9 @@ MAX_QUESTION_CHARS = 1000
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message is not None
+    if context.args and context.args[0] == "lapor":  # deep link t.me/<bot>?start=lapor
+        await complaint_flow.start(update, context)
+        return
     await message.reply_text(
         texts.START.format(bot_name=texts.BOT_NAME), reply_markup=keyboards.main_menu()
     )
@@ -43,16 +46,6 @@ async def faq_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(texts.COMPLAINT_NOT_READY)
-
-
-async def status_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(texts.COMPLAINT_NOT_READY)
-
-
 def _is_emoji_only(text: str) -> bool:
     return bool(text.strip()) and not any(unicodedata.category(ch)[0] in "LN" for ch in text)
 
@@ -61,6 +54,12 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     message = update.effective_message
     assert message is not None and message.text is not None
     text = message.text
+    if await tracking.reply_to_officer(update, context):
+        return
+    draft = await complaint_flow.active_draft(update, context)
+    if draft is not None:
+        await complaint_flow.on_text(update, context, draft)
+        return
     if _is_emoji_only(text):
         await message.reply_text(texts.EMOJI_ONLY)
         return
@@ -90,6 +89,8 @@ async def render_reply(message: Message, reply: Reply, context: ContextTypes.DEF
             texts.complaint_offer(
                 opd.name if opd else None, external=bool(opd and opd.is_external)
             ),
+            # Quoting the message lets "Ya" turn exactly this text into the description.
+            do_quote=True,
             reply_markup=keyboards.complaint_offer(),
         )
         return
@@ -146,8 +147,14 @@ async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer()
         if rest == "faq":
             await message.reply_text(texts.FAQ_AREAS, reply_markup=keyboards.areas(knowledge))
-        elif rest in ("lapor", "status"):
-            await message.reply_text(texts.COMPLAINT_NOT_READY)
+        elif rest == "lapor":
+            await complaint_flow.start(update, context)
+        elif rest == "status":
+            assert update.effective_user is not None
+            resident_id = await svc.complaints.resident_id(
+                update.effective_user.id, message.chat.id
+            )
+            await tracking.show_list(message, resident_id, context)
         elif rest == "help":
             await message.reply_text(texts.HELP, reply_markup=keyboards.main_menu())
         else:
@@ -178,9 +185,11 @@ async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if prefix == keyboards.OFFER:
         await query.answer()
         await message.edit_reply_markup(reply_markup=None)
-        await message.reply_text(
-            texts.COMPLAINT_NOT_READY if rest == "y" else texts.COMPLAINT_DECLINED
-        )
+        if rest == "y":
+            original = message.reply_to_message.text if message.reply_to_message else None
+            await complaint_flow.start(update, context, description=original, force_new=True)
+        else:
+            await message.reply_text(texts.COMPLAINT_DECLINED)
         return
     await query.answer(texts.STALE_BUTTON, show_alert=True)
 
@@ -217,6 +226,17 @@ async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     """Stickers, voice notes, photos, files, locations, contacts: a kind word, never silence."""
     message = update.effective_message
     assert message is not None
+    draft = await complaint_flow.active_draft(update, context)
+    if draft is not None:
+        if message.photo:
+            await complaint_flow.on_photo(update, context, draft)
+        elif message.location:
+            await complaint_flow.on_location(update, context, draft)
+        elif message.contact:
+            await complaint_flow.on_contact(update, context, draft)
+        else:
+            await complaint_flow.on_other(update, context, draft)
+        return
     if message.sticker:
         kind = "sticker"
     elif message.voice or message.audio or message.video_note:

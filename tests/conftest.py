@@ -34,6 +34,9 @@ def settings(tmp_path: Path) -> Settings:
     )
 
 
+ADMIN = Person(id=4242, first_name="Admin", last_name="Kominfostan")
+
+
 class Harness:
     """'This resident sends this, the bot answers that', through the real Application."""
 
@@ -67,10 +70,26 @@ class Harness:
     async def press(self, call: ApiCall, label: str, person: Person = RESIDENT) -> list[ApiCall]:
         return await self.simulator.press(call, label, person)
 
+    async def deliver(self) -> list[ApiCall]:
+        """Let the outbox worker send everything due now; returns the calls it made."""
+        before = len(self.api.calls)
+        assert self.services.worker is not None
+        await self.services.worker.drain_all()
+        return self.api.calls[before:]
+
+    async def link_group(self, opd_id: str, chat_id: int) -> dict:
+        """An admin runs /hubungkan in a new group; returns the chat, for sending into it."""
+        chat = {"id": chat_id, "type": "supergroup", "title": f"Grup {opd_id}"}
+        calls = await self.simulator.send(f"/hubungkan {opd_id}", ADMIN, chat=chat)
+        assert any("sekarang terhubung" in c.text for c in calls), calls
+        return chat
+
 
 @pytest.fixture
 async def bot(settings: Settings, shipped_knowledge: LiveKnowledge) -> AsyncIterator[Harness]:
     api = LocalBotApi()
-    application = build_application(settings, api=api, knowledge=shipped_knowledge)
+    application = build_application(
+        settings, api=api, knowledge=shipped_knowledge, run_worker=False
+    )
     async with running(application):
         yield Harness(Simulator(application, api), api)

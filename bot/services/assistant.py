@@ -135,5 +135,32 @@ class Assistant:
         evidence += 0.0 if is_question else 0.5
         return evidence
 
+    def suggest_category(self, text: str) -> str | None:
+        """The complaint category a text most likely belongs to, for pre-selecting it."""
+        route = self.router.route(text)
+        if route.opd is None:
+            return None
+        owned = [c for c in self.knowledge.categories.values() if c.opd == route.opd]
+        if not owned:
+            return None
+        terms = set(self.normalizer.analyze(text).terms)
+
+        def overlap(category_id: str) -> int:
+            label = self.knowledge.categories[category_id].label
+            return len(terms & set(self.normalizer.analyze(label).terms))
+
+        return max((c.id for c in owned), key=overlap)
+
+    def is_emergency(self, text: str) -> bool:
+        """Fire, accident, flood in progress, violence now: the resident must call 112 first."""
+        words = self.normalizer.words(text)
+        raw = text.lower().split()
+        for cue in self.lexicon.emergency:
+            size = len(cue)
+            for seq in (words, raw):
+                if any(tuple(seq[i : i + size]) == cue for i in range(len(seq) - size + 1)):
+                    return True
+        return False
+
     def route(self, text: str) -> Route:
         return self.router.route(text)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.services.assistant import Assistant
-from faq.knowledge import KnowledgeBase, load_knowledge
+from faq.knowledge import DEFAULT_CATEGORIES_FILE, KnowledgeBase, load_knowledge
 from faq.normalize import Lexicon
 from faq.problems import Problem
 
@@ -30,10 +30,13 @@ class ReloadResult:
 class LiveKnowledge:
     """Holds the current knowledge base and assistant; readers never see a half-loaded one."""
 
-    def __init__(self, faq_dir: Path, opd_file: Path) -> None:
+    def __init__(
+        self, faq_dir: Path, opd_file: Path, categories_file: Path = DEFAULT_CATEGORIES_FILE
+    ) -> None:
         self.faq_dir = faq_dir
         self.opd_file = opd_file
-        knowledge, problems = load_knowledge(faq_dir, opd_file)
+        self.categories_file = categories_file
+        knowledge, problems = load_knowledge(faq_dir, opd_file, categories_file)
         if knowledge is None:
             raise KnowledgeError(problems)
         self._assistant = Assistant(knowledge, Lexicon.load())
@@ -48,7 +51,7 @@ class LiveKnowledge:
 
     def reload(self) -> ReloadResult:
         """Validate the files again; only a fully valid set replaces the live one."""
-        knowledge, problems = load_knowledge(self.faq_dir, self.opd_file)
+        knowledge, problems = load_knowledge(self.faq_dir, self.opd_file, self.categories_file)
         if knowledge is None:
             log.warning(
                 "FAQ reload refused: %d problem(s); the working FAQ stays live", len(problems)

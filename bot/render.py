@@ -1,0 +1,236 @@
+"""Complaints as Bot API payloads: the OPD card, resident notifications, tracking views.
+
+Pure functions of the stored complaint (no I/O), used by the outbox worker and the
+handlers, so a card always shows the complaint's current state when it is sent or edited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import texts
+from bot.services.calendar import format_date
+from bot.services.complaints import KECAMATAN_OPD, Complaint, Event
+from bot.services.router import TRIAGE_OPD
+from faq.formatting import TELEGRAM_TEXT_LIMIT, escape
+from faq.knowledge import KnowledgeBase
+
+Markup = dict[str, Any]
+
+# Officer card callback data: "k:<ticket>:<action>[:<target>]" (at most 33 bytes).
+CARD_PREFIX = "k"
+# Resident buttons about a complaint: "r:<ticket>:<rating 1-5 | reopen>".
+RESIDENT_PREFIX = "r"
+
+
+def button(label: str, data: str) -> dict[str, str]:
+    assert len(data.encode()) <= 64, data
+    return {"text": label, "callback_data": data}
+
+
+def opd_name(knowledge: KnowledgeBase, opd_id: str, kecamatan_name: str | None = None) -> str:
+    if opd_id == KECAMATAN_OPD and kecamatan_name:
+        return f"Kantor Camat {kecamatan_name}"
+    opd = knowledge.opds.get(opd_id)
+    return opd.name if opd else opd_id
+
+
+def category_label(knowledge: KnowledgeBase, category_id: str) -> str:
+    category = knowledge.categories.get(category_id)
+    return category.label if category else category_id
+
+
+def card_buttons(complaint: Complaint) -> Markup | None:
+    t = complaint.ticket
+    rows: list[list[dict[str, str]]]
+    if complaint.status == "diteruskan":
+        rows = [
+            [
+                button(texts.BTN_ACCEPT, f"{CARD_PREFIX}:{t}:terima"),
+                button(texts.BTN_PROCESS, f"{CARD_PREFIX}:{t}:proses"),
+            ],
+            [
+                button(texts.BTN_REJECT, f"{CARD_PREFIX}:{t}:tolak"),
+                button(texts.BTN_MOVE, f"{CARD_PREFIX}:{t}:alihkan"),
+            ],
+        ]
+    elif complaint.status == "diterima":
+        rows = [
+            [
+                button(texts.BTN_PROCESS, f"{CARD_PREFIX}:{t}:proses"),
+                button(texts.BTN_FINISH, f"{CARD_PREFIX}:{t}:selesai"),
+            ],
+            [
+                button(texts.BTN_REJECT, f"{CARD_PREFIX}:{t}:tolak"),
+                button(texts.BTN_MOVE, f"{CARD_PREFIX}:{t}:alihkan"),
+            ],
+        ]
+    elif complaint.status == "diproses":
+        rows = [
+            [
+                button(texts.BTN_FINISH, f"{CARD_PREFIX}:{t}:selesai"),
+                button(texts.BTN_MOVE, f"{CARD_PREFIX}:{t}:alihkan"),
+            ],
+        ]
+    else:
+        return None
+    return {"inline_keyboard": rows}
+
+
+def move_buttons(complaint: Complaint, targets: list[str], knowledge: KnowledgeBase) -> Markup:
+    rows: list[list[dict[str, str]]] = []
+    row: list[dict[str, str]] = []
+    for opd_id in targets:
+        opd = knowledge.opds[opd_id]
+        label = (
+            f"Camat {complaint.kecamatan_name}"
+            if opd_id == KECAMATAN_OPD and complaint.kecamatan_name
+            else opd.short
+        )
+        row.append(button(label, f"{CARD_PREFIX}:{complaint.ticket}:alihkan:{opd_id}"))
+        if len(row) == 2:
+            rows.append(row)
+            row = []
+    if row:
+        rows.append(row)
+    rows.append([button(texts.BTN_MOVE_CANCEL, f"{CARD_PREFIX}:{complaint.ticket}:batal")])
+    return {"inline_keyboard": rows}
+
+
+def card(
+    complaint: Complaint,
+    knowledge: KnowledgeBase,
+    *,
+    moved_to: str | None = None,
+) -> tuple[str, Markup | None, list[str]]:
+    """(text, buttons, continuation parts) of the card officers see. No resident identity
+    unless the resident chose to share it and the complaint is not sensitive."""
+    if complaint.share_identity and not complaint.sensitive and complaint.reporter_name:
+        reporter = escape(complaint.reporter_name)
+        if complaint.reporter_phone:
+            reporter += f" ({escape(complaint.reporter_phone)})"
+    elif complaint.sensitive:
+        reporter = texts.CARD_REPORTER_HIDDEN_SENSITIVE
+    else:
+        reporter = texts.CARD_REPORTER_HIDDEN
+    due_line = (
+        texts.CARD_DUE.format(due=format_date(complaint.due_at))
+        if complaint.due_at
+        and complaint.status in ("diteruskan", "diterima", "diproses")
+        and moved_to is None
+        else ""
+    )
+    triage_line = ""
+    if complaint.opd_id == TRIAGE_OPD and complaint.triage_reason and moved_to is None:
+        triage_line = texts.CARD_TRIAGE.format(reason=escape(complaint.triage_reason))
+    if moved_to is not None:
+        footer = texts.CARD_FOOTER_MOVED.format(opd_name=escape(moved_to))
+        status = "Dipindahkan"
+        markup = None
+    elif complaint.status in ("selesai", "ditutup"):
+        status = texts.STATUS_LABELS[complaint.status]
+        footer = ""
+        if complaint.rating:
+            footer = "\n" + texts.CARD_RATING.format(rating=complaint.rating)
+        footer += texts.CARD_FOOTER_CLOSED.format(status=status.lower())
+        markup = None
+    else:
+        status = texts.STATUS_LABELS[complaint.status]
+        footer = texts.CARD_FOOTER_OPEN
+        markup = card_buttons(complaint)
+    fields = {
+        "ticket": complaint.ticket,
+        "status": status,
+        "category": escape(category_label(knowledge, complaint.category)),
+        "location": escape(complaint.location_label or texts.FLOW_NO_LOCATION),
+        "reporter": reporter,
+        "due_line": due_line,
+        "triage_line": triage_line,
+        "footer": footer,
+    }
+    description = escape(complaint.description_redacted)
+    text = texts.CARD.format(description=description, **fields)
+    if len(text) <= TELEGRAM_TEXT_LIMIT:
+        return text, markup, []
+    # A long description: the card carries its start, follow-up messages the rest.
+    room = (
+        TELEGRAM_TEXT_LIMIT
+        - len(texts.CARD.format(description=texts.CARD_DESCRIPTION_CONTINUES, **fields))
+        - 2
+    )
+    head, rest = _cut(complaint.description_redacted, room)
+    text = texts.CARD.format(
+        description=escape(head) + "\n" + texts.CARD_DESCRIPTION_CONTINUES, **fields
+    )
+    parts: list[str] = []
+    overhead = len(texts.CARD_DESCRIPTION_PART.format(ticket=complaint.ticket, text=""))
+    while rest:
+        piece, rest = _cut(rest, TELEGRAM_TEXT_LIMIT - overhead)
+        parts.append(
+            texts.CARD_DESCRIPTION_PART.format(ticket=complaint.ticket, text=escape(piece))
+        )
+    return text, markup, parts
+
+
+def _cut(text: str, limit: int) -> tuple[str, str]:
+    """Split plain text so the escaped head fits `limit` characters, at a space if possible."""
+    if len(escape(text)) <= limit:
+        return text, ""
+    end = limit
+    while end > 0 and len(escape(text[:end])) > limit:
+        end -= max(1, (len(escape(text[:end])) - limit))
+    space = text.rfind(" ", int(end * 0.8), end)
+    if space > 0:
+        end = space
+    return text[:end], text[end:].lstrip()
+
+
+def notification(
+    template: str, complaint: Complaint, knowledge: KnowledgeBase, note: str | None = None
+) -> tuple[str, Markup | None]:
+    name = opd_name(knowledge, complaint.opd_id, complaint.kecamatan_name)
+    if complaint.opd_id == TRIAGE_OPD and complaint.triage_reason:
+        name = texts.SUBMITTED_TRIAGE_OPD
+    text = texts.NOTIFY[template].format(
+        ticket=complaint.ticket,
+        opd_name=escape(name),
+        due=format_date(complaint.due_at) if complaint.due_at else "-",
+        note=escape(note or "-"),
+    )
+    markup = None
+    if template == "selesai":
+        t = complaint.ticket
+        markup = {
+            "inline_keyboard": [
+                [button(str(n), f"{RESIDENT_PREFIX}:{t}:{n}") for n in range(1, 6)],
+                [button(texts.BTN_NOT_DONE, f"{RESIDENT_PREFIX}:{t}:buka")],
+            ]
+        }
+    return text, markup
+
+
+def status_detail(complaint: Complaint, events: list[Event], knowledge: KnowledgeBase) -> str:
+    lines = []
+    for event in events:
+        if event.action in ("pesan_petugas", "pesan_warga"):
+            what = texts.TIMELINE_WHAT[event.action]
+        else:
+            template = texts.TIMELINE_WHAT.get(event.action, event.action)
+            target = opd_name(knowledge, event.opd_id or "", complaint.kecamatan_name)
+            if event.opd_id == TRIAGE_OPD and event.action in ("dibuat", "diteruskan"):
+                target = "admin (Kominfostan) untuk diteruskan"
+            what = template.format(opd=escape(target))
+        if event.action == "selesai" and event.note:
+            what += f": <i>{escape(event.note)}</i>"
+        lines.append(texts.TIMELINE_ITEM.format(date=format_date(event.created_at), what=what))
+    due_line = ""
+    if complaint.due_at and complaint.status in ("diteruskan", "diterima", "diproses"):
+        due_line = texts.STATUS_DUE_LINE.format(due=format_date(complaint.due_at))
+    return texts.STATUS_DETAIL.format(
+        ticket=complaint.ticket,
+        category=escape(category_label(knowledge, complaint.category)),
+        opd_name=escape(opd_name(knowledge, complaint.opd_id, complaint.kecamatan_name)),
+        status=texts.STATUS_LABELS[complaint.status],
+        due_line=due_line,
+        timeline="\n".join(lines),
+    )

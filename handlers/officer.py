@@ -1,0 +1,174 @@
+"""OPD officers in their Telegram group: card buttons, notes, and replies to residents.
+
+Only the group linked to a complaint's current OPD can act on it; anything else is
+refused with the reason and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import ForceReply, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
+from telegram.ext import ContextTypes
+
+from bot import render, texts
+from bot.services.complaints import NEEDS_NOTE, TRANSITIONS, Complaint, Officer
+from faq.formatting import escape
+from handlers.context import Services, services
+
+log = logging.getLogger(__name__)
+
+GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+def _officer(update: Update) -> Officer:
+    user = update.effective_user
+    assert user is not None
+    return Officer(user.id, user.full_name)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """k:<ticket>:<action>[:<target>] from a card or the Alihkan chooser."""
+    query = update.callback_query
+    assert query is not None
+    message = query.message if isinstance(query.message, Message) else None
+    parts = (query.data or "").split(":")
+    if message is None or message.chat.type not in GROUP_TYPES or len(parts) not in (3, 4):
+        await query.answer(texts.OFFICER_REFUSED["wrong_group"], show_alert=True)
+        return
+    _, ticket, action, *rest = parts
+    target = rest[0] if rest else None
+    svc = services(context)
+    complaint = await svc.complaints.by_ticket(ticket)
+    if complaint is None:
+        await query.answer(texts.OFFICER_REFUSED["unknown"], show_alert=True)
+        return
+    officer = _officer(update)
+    if action == "batal":
+        await query.answer()
+        await message.edit_reply_markup(reply_markup=None)
+        return
+    if action not in TRANSITIONS:
+        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        return
+    # The card itself must be the complaint's current card; choosers are follow-ups to it.
+    from_card = target is None
+    refusal = await _refusal(svc, complaint, action, message, from_card=from_card)
+    if refusal:
+        await query.answer(refusal, show_alert=True)
+        return
+    if action in NEEDS_NOTE:
+        await query.answer()
+        prompt = await message.reply_text(
+            texts.OFFICER_PROMPT[action].format(
+                name=escape(officer.name),
+                ticket=ticket,
+                opd_name=escape(
+                    render.opd_name(
+                        svc.knowledge.knowledge, complaint.opd_id, complaint.kecamatan_name
+                    )
+                ),
+            ),
+            reply_markup=ForceReply(selective=True),
+        )
+        await svc.complaints.prompt_officer(
+            prompt.chat.id, prompt.message_id, complaint.id, action, officer.id
+        )
+        return
+    if action == "alihkan" and target is None:
+        await query.answer()
+        targets = await svc.complaints.move_targets(complaint)
+        markup = render.move_buttons(complaint, targets, svc.knowledge.knowledge)
+        await message.reply_text(
+            texts.OFFICER_MOVE_CHOOSE.format(ticket=ticket),
+            reply_markup=InlineKeyboardMarkup.de_json(markup, context.bot),
+        )
+        return
+    result = await svc.complaints.officer_action(
+        ticket,
+        action,
+        officer,
+        message.chat.id,
+        target=target,
+        card_message_id=message.message_id if from_card else None,
+    )
+    if not result.ok:
+        status = texts.STATUS_LABELS.get(result.complaint.status, "") if result.complaint else ""
+        await query.answer(
+            texts.OFFICER_REFUSED[result.reason].format(status=status.lower()), show_alert=True
+        )
+        return
+    svc.wake_outbox()
+    await query.answer(
+        texts.OFFICER_DONE.format(ticket=ticket, what=texts.OFFICER_WHAT[action], name=officer.name)
+    )
+    if not from_card:
+        await message.edit_text(
+            texts.OFFICER_DONE.format(
+                ticket=ticket, what=texts.OFFICER_WHAT[action], name=escape(officer.name)
+            )
+        )
+    log.info("complaint %s: %s by officer in chat %s", ticket, action, message.chat.id)
+
+
+async def _refusal(
+    svc: Services, complaint: Complaint, action: str, message: Message, *, from_card: bool
+) -> str | None:
+    """Why this press may not act, checked before asking an officer for a note."""
+    acting_chat = await svc.complaints.card_chat(complaint)
+    if complaint.card_chat_id != message.chat.id or acting_chat != message.chat.id:
+        return texts.OFFICER_REFUSED["wrong_group"]
+    if from_card and complaint.card_message_id != message.message_id:
+        return texts.OFFICER_REFUSED["stale"]
+    allowed_from, _ = TRANSITIONS[action]
+    if complaint.status not in allowed_from:
+        status = texts.STATUS_LABELS.get(complaint.status, complaint.status).lower()
+        return texts.OFFICER_REFUSED["not_allowed"].format(status=status)
+    return None
+
+
+async def on_group_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An officer replies to a prompt (note/reason) or to a card (a question for the resident)."""
+    message = update.effective_message
+    if message is None or message.reply_to_message is None:
+        return
+    svc = services(context)
+    text = (message.text or message.caption or "").strip()
+    replied = message.reply_to_message.message_id
+    pending = await svc.complaints.officer_prompt(message.chat.id, replied)
+    if pending is not None:
+        complaint_id, action = pending
+        complaint = await svc.complaints.get(complaint_id)
+        if complaint is None:
+            return
+        if not text:
+            await message.reply_text(texts.OFFICER_NOTE_EMPTY)
+            return
+        officer = _officer(update)
+        result = await svc.complaints.officer_action(
+            complaint.ticket, action, officer, message.chat.id, note=text
+        )
+        if not result.ok:
+            status = texts.STATUS_LABELS.get(complaint.status, "").lower()
+            await message.reply_text(texts.OFFICER_REFUSED[result.reason].format(status=status))
+            return
+        svc.wake_outbox()
+        await message.reply_text(
+            texts.OFFICER_DONE.format(
+                ticket=complaint.ticket, what=texts.OFFICER_WHAT[action], name=escape(officer.name)
+            )
+        )
+        return
+    complaint = await svc.complaints.complaint_of_message(message.chat.id, replied)
+    if complaint is None or not text:
+        return
+    if complaint.card_chat_id != message.chat.id:
+        await message.reply_text(texts.OFFICER_REFUSED["wrong_group"])
+        return
+    if complaint.status == "ditutup":
+        await message.reply_text(texts.OFFICER_RELAY_CLOSED.format(ticket=complaint.ticket))
+        return
+    await svc.complaints.relay_from_officer(complaint, _officer(update), text)
+    svc.wake_outbox()
+    await message.reply_text(texts.OFFICER_RELAYED.format(ticket=complaint.ticket))

@@ -1,0 +1,101 @@
+"""Tickets, redaction and the working-day calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.services.calendar import WIB, WorkingCalendar, format_date
+from bot.services.redaction import NIK_MASK, PHONE_MASK, redact
+from bot.services.tickets import ALPHABET, TICKET, new_ticket, normalize_ticket
+
+
+def test_tickets_are_short_readable_and_unguessable() -> None:
+    tickets = {new_ticket() for _ in range(2000)}
+    assert len(tickets) == 2000
+    assert all(TICKET.match(t) for t in tickets)
+    assert not set("01ILOUV") & set(ALPHABET)
+
+
+@pytest.mark.parametrize("typed", ["DS-7K4P2Q", "ds 7k4p2q", "DS7K4P2Q", "7k4p2q"])
+def test_typed_tickets_are_understood(typed: str) -> None:
+    assert normalize_ticket(typed) == "DS-7K4P2Q"
+
+
+def test_not_a_ticket() -> None:
+    assert normalize_ticket("DS-0000") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "mask"),
+    [
+        ("NIK saya 1207012345678901 belum aktif", NIK_MASK),
+        ("KK 1207 0123 4567 8901", NIK_MASK),
+        ("hubungi 081234567890", PHONE_MASK),
+        ("WA +62 812-3456-7890", PHONE_MASK),
+    ],
+)
+def test_redaction(text: str, mask: str) -> None:
+    out = redact(text)
+    assert mask in out
+    assert not any(ch.isdigit() for ch in out.split("[")[-1].split("]")[-1][:0])
+    digits = sum(ch.isdigit() for ch in out)
+    assert digits < 8
+
+
+def test_redaction_keeps_ordinary_numbers() -> None:
+    assert (
+        redact("jalan rusak 200 meter sejak 2025, RT 03")
+        == "jalan rusak 200 meter sejak 2025, RT 03"
+    )
+
+
+def at(day: str, hour: int = 10) -> dt.datetime:
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour), tzinfo=WIB)
+
+
+def test_working_days_skip_weekends_and_holidays() -> None:
+    calendar = WorkingCalendar({dt.date(2026, 12, 25)})
+    # Thursday 2026-12-24 + 3 working days: Mon 28, Tue 29, Wed 30 (Fri 25 is Christmas).
+    assert calendar.add_working_days(at("2026-12-24"), 3) == at("2026-12-30")
+    # Friday + 1 working day is Monday.
+    assert calendar.add_working_days(at("2026-11-27"), 1) == at("2026-11-30")
+    # Work that arrives on Saturday counts from Monday morning.
+    assert calendar.add_working_days(at("2026-11-28"), 1) == at("2026-12-01", 0)
+    assert calendar.working_days_between(at("2026-12-24"), at("2026-12-30")) == 3
+
+
+def test_holidays_file_loads() -> None:
+    from bot import PROJECT_ROOT
+
+    calendar = WorkingCalendar.load(PROJECT_ROOT / "data" / "holidays.yaml")
+    assert not calendar.is_working_day(dt.date(2026, 8, 17))
+
+
+def test_dates_in_indonesian() -> None:
+    assert format_date(at("2026-12-01")) == "Selasa, 1 Desember 2026"
+
+
+async def test_routing_rules_are_synchronised_with_history(tmp_path) -> None:
+    from bot import PROJECT_ROOT
+    from bot.services.complaints import ComplaintService
+    from bot.services.knowledge import LiveKnowledge
+    from db import Database
+
+    db = Database(tmp_path / "r.sqlite3")
+    await db.open()
+    try:
+        knowledge = LiveKnowledge(
+            PROJECT_ROOT / "faq" / "content", PROJECT_ROOT / "data" / "opd.yaml"
+        )
+        service = ComplaintService(db, knowledge, WorkingCalendar())
+        first = await service.sync_routing_rules()
+        assert first == len(knowledge.knowledge.categories)
+        assert await service.sync_routing_rules() == 0  # unchanged files change nothing
+        rows = await db.fetchall("SELECT opd_id FROM routing_rule WHERE category = 'sampah'")
+        assert [r[0] for r in rows] == ["dlh"]
+        history = await db.fetchall("SELECT COUNT(*) FROM routing_rule_history")
+        assert history[0][0] == first
+    finally:
+        await db.close()
