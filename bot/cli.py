@@ -65,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         if command == "chat":
             from bot.terminal import run_chat
 
+            # The terminal is the conversation; routine log lines would interrupt it.
+            if logging.getLogger().level < logging.WARNING:
+                logging.getLogger().setLevel(logging.WARNING)
             return asyncio.run(run_chat(settings))
         if command == "ask":
             return _ask(settings, args.text, as_json=args.json)

@@ -11,6 +11,7 @@ from typing import Any
 from bot import texts
 from bot.services.calendar import format_date
 from bot.services.complaints import KECAMATAN_OPD, Complaint, Event
+from bot.services.redaction import redact
 from bot.services.router import TRIAGE_OPD
 from faq.formatting import TELEGRAM_TEXT_LIMIT, escape
 from faq.knowledge import KnowledgeBase
@@ -142,7 +143,8 @@ def card(
         "ticket": complaint.ticket,
         "status": status,
         "category": escape(category_label(knowledge, complaint.category)),
-        "location": escape(complaint.location_label or texts.FLOW_NO_LOCATION),
+        # Typed place text is the resident's own words: mask numbers in it as in the description.
+        "location": escape(redact(complaint.location_label or texts.FLOW_NO_LOCATION)),
         "reporter": reporter,
         "due_line": due_line,
         "triage_line": triage_line,

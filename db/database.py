@@ -7,6 +7,7 @@ line can read while the bot writes.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import re
@@ -43,6 +44,9 @@ class Database:
         self.path = str(path)
         self.synchronous = synchronous
         self._conn: aiosqlite.Connection | None = None
+        # One connection serves every task (handlers, the outbox worker, jobs): transactions
+        # take turns. Never open a transaction inside another one (it would wait forever).
+        self._write_lock = asyncio.Lock()
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -91,14 +95,15 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
-        await self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            await self.conn.execute("ROLLBACK")
-            raise
-        await self.conn.execute("COMMIT")
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error; one at a time."""
+        async with self._write_lock:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+            await self.conn.execute("COMMIT")
 
     async def fetchall(self, sql: str, params: tuple | dict = ()) -> list[aiosqlite.Row]:
         async with self.conn.execute(sql, params) as cur:

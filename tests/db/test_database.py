@@ -58,3 +58,23 @@ def test_migration_files_are_numbered_without_gaps(tmp_path: Path) -> None:
     (tmp_path / "0003_c.sql").write_text("")
     with pytest.raises(RuntimeError, match="without gaps"):
         migration_files(tmp_path)
+
+
+async def test_concurrent_transactions_take_turns(tmp_path: Path) -> None:
+    import asyncio
+
+    db = Database(tmp_path / "x.sqlite3")
+    await db.open()
+    try:
+
+        async def write(i: int) -> None:
+            async with db.transaction() as conn:
+                await conn.execute(
+                    "INSERT INTO unanswered_question (text, normalized) VALUES (?, ?)", (i, i)
+                )
+                await asyncio.sleep(0)  # give the other tasks a chance to interleave
+
+        await asyncio.gather(*(write(i) for i in range(50)))
+        assert (await db.fetchone("SELECT COUNT(*) FROM unanswered_question"))[0] == 50
+    finally:
+        await db.close()
