@@ -6,19 +6,33 @@ every handler is registered here, in the order written.
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from telegram import LinkPreviewOptions
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    LinkPreviewOptions,
+    Update,
+)
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
@@ -27,17 +41,41 @@ from bot.delivery import OutboxWorker
 from bot.local_api import LocalBotApi
 from bot.services.calendar import WorkingCalendar
 from bot.services.complaints import ComplaintService
+from bot.services.deadlines import DeadlineService
 from bot.services.knowledge import LiveKnowledge
 from bot.services.outbox import Outbox
 from bot.services.questions import QuestionLog
 from bot.services.regions import Regions
+from bot.services.reports import Reports
 from bot.settings import OFFLINE_TOKEN, Settings
 from db import Database
 from handlers import admin, complaint_flow, errors, officer, resident, tracking
 from handlers.context import SERVICES_KEY, Services
+from handlers.operations import FLOOD_KEY, FloodControl, flood_guard, logged
+
+log = logging.getLogger(__name__)
 
 PRIVATE = filters.ChatType.PRIVATE
 GROUPS = filters.ChatType.GROUPS
+DEADLINE_JOB_SECONDS = 600  # the deadline job runs every 10 minutes
+
+RESIDENT_COMMANDS = [
+    BotCommand("start", "Menu utama"),
+    BotCommand("faq", "Topik layanan"),
+    BotCommand("lapor", "Buat pengaduan"),
+    BotCommand("status", "Cek pengaduan Anda"),
+    BotCommand("batal", "Batalkan pengaduan yang sedang dibuat"),
+    BotCommand("help", "Cara memakai bot"),
+]
+ADMIN_COMMANDS = [
+    BotCommand("triase", "Pengaduan yang menunggu keputusan"),
+    BotCommand("statistik", "Statistik: /statistik 7|30|90|semua"),
+    BotCommand("opd", "Daftar OPD, grup, dan jumlah pengaduan"),
+    BotCommand("pertanyaan", "Pertanyaan yang belum terjawab"),
+    BotCommand("ekspor", "Ekspor CSV: /ekspor [hari] [pribadi]"),
+    BotCommand("reload", "Muat ulang berkas FAQ"),
+    BotCommand("hubungkan", "Hubungkan grup ini ke OPD: /hubungkan dlh"),
+]
 
 
 def build_application(
@@ -50,8 +88,8 @@ def build_application(
     """Build the bot. With `api` (e.g. `LocalBotApi`) no token and no network are needed.
 
     Raises `KnowledgeError` when the FAQ or OPD files are broken, so the bot never starts
-    with a half-valid FAQ. With `run_worker=False` the outbox worker exists but does not run
-    by itself (tests drain it step by step).
+    with a half-valid FAQ. With `run_worker=False` the outbox worker and the scheduled jobs
+    exist but do not run by themselves (tests drive them step by step).
     """
     knowledge = knowledge or LiveKnowledge(
         settings.faq_dir, settings.opd_file, settings.categories_file
@@ -68,7 +106,7 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .post_init(_open_services)
+        .post_init(_start_services)
         .post_stop(_stop_worker)
         .post_shutdown(_close_services)
     )
@@ -80,15 +118,22 @@ def build_application(
     application = builder.build()
     db = Database(settings.database_path)
     calendar = WorkingCalendar.load(settings.holidays_file)
-    application.bot_data[SERVICES_KEY] = Services(
+    complaints = ComplaintService(db, knowledge, calendar)
+    services = Services(
         settings=settings,
         db=db,
         knowledge=knowledge,
         questions=QuestionLog(db),
-        complaints=ComplaintService(db, knowledge, calendar),
+        complaints=complaints,
         outbox=Outbox(db),
         regions=Regions.load(),
         calendar=calendar,
+        reports=Reports(db),
+    )
+    application.bot_data[SERVICES_KEY] = services
+    application.bot_data[FLOOD_KEY] = FloodControl(settings.flood_messages)
+    application.bot_data["deadlines"] = DeadlineService(
+        db, complaints, calendar, services.admin_chats
     )
     application.bot_data["run_worker"] = run_worker
     register_handlers(application)
@@ -96,7 +141,12 @@ def build_application(
 
 
 def register_handlers(application: Application) -> None:
-    add = application.add_handler
+    def add(handler: BaseHandler, group: int = 0) -> None:
+        handler.callback = logged(handler.callback)
+        application.add_handler(handler, group)
+
+    # Before anything else: residents flooding the bot are slowed down.
+    application.add_handler(TypeHandler(Update, flood_guard), group=-1)
     # Residents, private chats. Commands first, then buttons, then messages.
     add(CommandHandler("start", resident.start, filters=PRIVATE))
     add(CommandHandler(["help", "bantuan"], resident.help_command, filters=PRIVATE))
@@ -107,9 +157,15 @@ def register_handlers(application: Application) -> None:
     # Admins, wherever they are (linking is done inside the OPD's group).
     add(CommandHandler("hubungkan", admin.link_group))
     add(CommandHandler("opd", admin.list_opds))
+    add(CommandHandler("reload", admin.reload_faq))
+    add(CommandHandler("triase", admin.triage))
+    add(CommandHandler("statistik", admin.statistics))
+    add(CommandHandler("ekspor", admin.export))
+    add(CommandHandler("pertanyaan", admin.unanswered))
     # Buttons, by callback-data prefix.
     add(CallbackQueryHandler(officer.on_button, pattern=r"^k:"))
     add(CallbackQueryHandler(tracking.on_button, pattern=r"^r:"))
+    add(CallbackQueryHandler(admin.assign, pattern=r"^g:"))
     add(CallbackQueryHandler(complaint_flow.on_button, pattern=r"^[clpsex]:"))
     add(CallbackQueryHandler(resident.callback))
     # Officers replying in their group (to a card, or to a request for a note).
@@ -130,16 +186,77 @@ def register_handlers(application: Application) -> None:
     application.add_error_handler(errors.on_error)
 
 
-async def _open_services(application: Application) -> None:
+async def run_deadlines(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The scheduled job: reminders, escalations, auto-close (state lives in the database)."""
+    deadlines: DeadlineService = context.application.bot_data["deadlines"]
+    report = await deadlines.run()
+    if report.reminders or report.escalated or report.closed:
+        log.info(
+            "deadlines: %d reminder(s), %d escalated, %d closed",
+            report.reminders,
+            report.escalated,
+            report.closed,
+        )
+        services: Services = context.application.bot_data[SERVICES_KEY]
+        services.wake_outbox()
+    control: FloodControl = context.application.bot_data[FLOOD_KEY]
+    control.forget_idle()
+
+
+async def set_commands(application: Application) -> None:
+    """Command menus per audience. A failure is logged, never fatal: the bot works without."""
+    services: Services = application.bot_data[SERVICES_KEY]
+    bot = application.bot
+    try:
+        await bot.set_my_commands(RESIDENT_COMMANDS, scope=BotCommandScopeAllPrivateChats())
+        await bot.set_my_commands([], scope=BotCommandScopeAllGroupChats())
+        for chat_id in services.admin_chats():
+            await bot.set_my_commands(
+                RESIDENT_COMMANDS + ADMIN_COMMANDS, scope=BotCommandScopeChat(chat_id)
+            )
+    except TelegramError as exc:
+        log.warning("could not set the command menus: %s", exc)
+
+
+def reload_on_sighup(application: Application) -> None:
+    """`kill -HUP <pid>` reloads the FAQ; a broken file keeps the working FAQ live."""
+    services: Services = application.bot_data[SERVICES_KEY]
+
+    def reload() -> None:
+        result = services.knowledge.reload()
+        if result.ok:
+            log.info("SIGHUP: FAQ reloaded (%d topics)", result.topics)
+        else:
+            log.warning(
+                "SIGHUP: FAQ NOT reloaded, %d problem(s); first: %s",
+                len(result.problems),
+                result.problems[0] if result.problems else "",
+            )
+
+    try:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload)
+    except (NotImplementedError, RuntimeError, AttributeError):
+        log.info("SIGHUP reload is not available on this platform")
+
+
+async def _start_services(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
     await services.db.open()
     await services.complaints.sync_routing_rules()
     services.worker = OutboxWorker(services.outbox, services.complaints, application.bot)
     if application.bot_data.get("run_worker", True):
         await services.worker.start()
+        if application.job_queue is not None:
+            application.job_queue.run_repeating(
+                run_deadlines, interval=DEADLINE_JOB_SECONDS, first=30, name="deadlines"
+            )
+        await set_commands(application)
+        reload_on_sighup(application)
 
 
 async def _stop_worker(application: Application) -> None:
+    """Stop taking new work: the worker finishes the message in hand; the rest stays
+    pending in the database for the next start."""
     services: Services = application.bot_data[SERVICES_KEY]
     if services.worker is not None:
         await services.worker.stop()
@@ -149,6 +266,7 @@ async def _close_services(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
     await _stop_worker(application)
     await services.db.close()
+    log.info("stopped; database closed")
 
 
 @asynccontextmanager

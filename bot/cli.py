@@ -43,6 +43,16 @@ def _parser() -> argparse.ArgumentParser:
         help="exit 1 when overall accuracy is below this (0..1)",
     )
     ev.add_argument("--worst", type=int, default=10, help="how many confusions to list")
+    ex = sub.add_parser("export", help="complaints as CSV (no personal data unless --personal)")
+    ex.add_argument("--days", type=int, default=None, help="only the last N days")
+    ex.add_argument(
+        "--personal",
+        action="store_true",
+        help="include reporter name, phone, coordinates and unmasked text",
+    )
+    ex.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
+    un = sub.add_parser("unanswered", help="questions the bot could not answer, most asked first")
+    un.add_argument("--limit", type=int, default=30)
     return parser
 
 
@@ -77,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
             return _faq_check(settings)
         if command == "eval":
             return _eval(settings, args.kind, args.file, args.fail_under, args.worst)
+        if command == "export":
+            return _export(settings, args.days, args.personal, args.out)
+        if command == "unanswered":
+            return asyncio.run(_unanswered(settings, args.limit))
     except SettingsError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
@@ -188,13 +202,77 @@ def _eval(settings: Settings, kind: str, file: Path, fail_under: float | None, w
     return 0
 
 
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+
+
 def _run(settings: Settings) -> int:
     from bot.app import build_application
 
     settings.require_token()
     application = build_application(settings, knowledge=_knowledge(settings))
+    if settings.webhook_url:
+        # Behind a reverse proxy: the proxy terminates TLS at webhook_url and forwards to
+        # webhook_listen:webhook_port; Telegram's secret token header is checked by PTB.
+        path = settings.webhook_url.split("://", 1)[1].partition("/")[2]
+        log.info(
+            "starting the bot with a webhook on %s:%d/%s",
+            settings.webhook_listen,
+            settings.webhook_port,
+            path,
+        )
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=path,
+            webhook_url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=ALLOWED_UPDATES,
+        )
+        return 0
     log.info("starting the bot with long polling")
-    application.run_polling(
-        allowed_updates=["message", "edited_message", "callback_query", "my_chat_member"]
-    )
+    application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    return 0
+
+
+async def _open_db(settings: Settings):
+    from db import Database
+
+    db = Database(settings.database_path)
+    await db.open()
+    return db
+
+
+def _export(settings: Settings, days: int | None, personal: bool, out: Path | None) -> int:
+    data = asyncio.run(_export_csv(settings, days, personal))
+    if out is None:
+        sys.stdout.write(data)
+    else:
+        out.write_text(data, encoding="utf-8")
+        print(f"wrote {data.count(chr(10)) - 1} complaint(s) to {out}", file=sys.stderr)
+    return 0
+
+
+async def _export_csv(settings: Settings, days: int | None, personal: bool) -> str:
+    from bot.services.reports import Reports
+
+    db = await _open_db(settings)
+    try:
+        return await Reports(db).export_csv(days, personal=personal)
+    finally:
+        await db.close()
+
+
+async def _unanswered(settings: Settings, limit: int) -> int:
+    from bot.services.questions import QuestionLog
+
+    db = await _open_db(settings)
+    try:
+        top = await QuestionLog(db).top_unanswered(limit)
+    finally:
+        await db.close()
+    for item in top:
+        print(f"{item.times:5d}  {item.example}  (nearest topic: {item.nearest_topic or '-'})")
+    if not top:
+        print("no unanswered questions yet")
     return 0

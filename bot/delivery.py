@@ -192,11 +192,20 @@ class OutboxWorker:
 
     async def _send(self, row: OutboxRow) -> int | None:
         """Send one row; returns the Telegram message id (None for edits)."""
+        knowledge = self.complaints.knowledge.knowledge
+        if row.kind == "escalation":
+            assert row.chat_id is not None
+            text = render.escalation(row.payload["overdue"], knowledge)
+            message = await self.bot.send_message(row.chat_id, text)
+            return message.message_id
+        if row.kind == "text":  # a plain message to a known chat (admin notices)
+            assert row.chat_id is not None
+            message = await self.bot.send_message(row.chat_id, row.payload["text"])
+            return message.message_id
         assert row.complaint_id is not None
         complaint = await self.complaints.get(row.complaint_id)
         if complaint is None:
             raise _Wait("complaint missing", BACKOFF_CAP)
-        knowledge = self.complaints.knowledge.knowledge
         kind = row.kind
         if kind == "card":
             chat_id = await self.complaints.card_chat(complaint)
@@ -231,7 +240,7 @@ class OutboxWorker:
                 text, chat_id=chat_id, message_id=message_id, reply_markup=_markup(markup)
             )
             return None
-        if kind in ("photo", "pin", "detail", "relay_to_group"):
+        if kind in ("photo", "pin", "detail", "relay_to_group", "reminder"):
             if not complaint.card_chat_id or not complaint.card_message_id:
                 raise _Wait("kartu belum terkirim", WAIT_FOR_GROUP)
             chat_id, card_id = complaint.card_chat_id, complaint.card_message_id
@@ -255,6 +264,10 @@ class OutboxWorker:
             elif kind == "detail":
                 message = await self.bot.send_message(
                     chat_id, row.payload["text"], reply_parameters=reply
+                )
+            elif kind == "reminder":
+                message = await self.bot.send_message(
+                    chat_id, render.reminder(complaint), reply_parameters=reply
                 )
             else:
                 template = (

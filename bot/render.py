@@ -13,6 +13,7 @@ from bot.services.calendar import format_date
 from bot.services.complaints import KECAMATAN_OPD, Complaint, Event
 from bot.services.redaction import redact
 from bot.services.router import TRIAGE_OPD
+from db import parse_db_time
 from faq.formatting import TELEGRAM_TEXT_LIMIT, escape
 from faq.knowledge import KnowledgeBase
 
@@ -236,3 +237,30 @@ def status_detail(complaint: Complaint, events: list[Event], knowledge: Knowledg
         due_line=due_line,
         timeline="\n".join(lines),
     )
+
+
+def reminder(complaint: Complaint) -> str:
+    return texts.REMINDER.format(
+        ticket=complaint.ticket,
+        status=texts.STATUS_LABELS[complaint.status].lower(),
+        due=format_date(complaint.due_at) if complaint.due_at else "-",
+    )
+
+
+def escalation(overdue: list[dict[str, Any]], knowledge: KnowledgeBase) -> str:
+    lines = [texts.ESCALATION_HEADER.format(count=len(overdue))]
+    for item in overdue:
+        due = parse_db_time(item["due_at"])
+        lines.append(
+            texts.ESCALATION_ITEM.format(
+                ticket=item["ticket"],
+                opd=escape(opd_name(knowledge, item["opd"], item.get("kecamatan"))),
+                status=texts.STATUS_LABELS.get(item["status"], item["status"]).lower(),
+                due=format_date(due) if due else "-",
+            )
+        )
+    text = "\n".join(lines)
+    if len(text) > TELEGRAM_TEXT_LIMIT:  # a very long list: the head, and how many more
+        kept = text[: TELEGRAM_TEXT_LIMIT - 40].rsplit("\n", 1)[0]
+        text = kept + f"\n… dan {text.count(chr(10)) - kept.count(chr(10))} lainnya (/statistik)"
+    return text

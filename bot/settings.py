@@ -40,6 +40,16 @@ class Settings(BaseSettings):
     categories_file: Path = Field(default=PROJECT_ROOT / "data" / "categories.yaml")
     holidays_file: Path = Field(default=PROJECT_ROOT / "data" / "holidays.yaml")
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    admin_chat_id: int | None = Field(
+        default=None, description="Optional admin group: its members act as admins there."
+    )
+    webhook_url: str | None = Field(
+        default=None, description="Public HTTPS URL Telegram posts updates to; empty: polling."
+    )
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    flood_messages: int = Field(default=20, ge=3, description="Messages per minute per resident.")
     api_base_url: str = Field(default="https://api.telegram.org/bot")
     api_file_url: str = Field(default="https://api.telegram.org/file/bot")
     log_level: str = Field(default="INFO")
@@ -72,6 +82,25 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/") if value.endswith("//") else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith("https://"):
+            raise ValueError("must be an https:// URL (Telegram only posts to HTTPS)")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        secret = value.get_secret_value()
+        if not (1 <= len(secret) <= 256) or not all(c.isalnum() or c in "_-" for c in secret):
+            raise ValueError("use 1-256 characters: letters, digits, _ and -")
+        return value
 
     @field_validator("token")
     @classmethod

@@ -336,7 +336,18 @@ NOTIFY = {
         "🔎 Pengaduan <code>{ticket}</code> sedang ditinjau ulang oleh admin agar "
         "diteruskan ke instansi yang tepat. Kami kabari lagi."
     ),
+    "ditutup_otomatis": (
+        "📁 Pengaduan <code>{ticket}</code> ditutup karena tidak ada tanggapan dalam 10 hari "
+        "kerja setelah dinyatakan selesai. Bila masalahnya muncul lagi, buat pengaduan baru "
+        "lewat /lapor."
+    ),
 }
+REMINDER = (
+    "⏰ Pengingat: batas waktu <b>{ticket}</b> ({status}) adalah {due}. "
+    "Mohon ditindaklanjuti dengan tombol di kartu."
+)
+ESCALATION_HEADER = "🚨 <b>Pengaduan melewati batas waktu</b> ({count})\n"
+ESCALATION_ITEM = "• <code>{ticket}</code> — {opd} — {status} — batas {due}"
 NOTIFY_OFFICER_MESSAGE = (
     "💬 Pesan dari petugas {opd_name} tentang <code>{ticket}</code>:\n"
     "{text}\n\n"
@@ -426,9 +437,44 @@ GROUP_LINK_USAGE = (
 GROUP_LINK_UNKNOWN = "ID OPD <code>{opd_id}</code> tidak dikenal. Daftar ID ada di /opd."
 GROUP_LINK_EXTERNAL = "{opd_name} berada di luar Pemkab dan tidak menerima tiket."
 ADMIN_ONLY = "Maaf, perintah ini tidak tersedia untuk Anda."
-OPD_LIST_HEADER = "<b>Daftar OPD</b> (id — nama — grup)\n"
-OPD_LIST_ITEM = "• <code>{id}</code> — {name} — {group}"
+OPD_LIST_HEADER = "<b>Daftar OPD</b> (id — nama — grup — terbuka/lewat batas/selesai)\n"
+OPD_LIST_ITEM = "• <code>{id}</code> — {name} — {group} — {open}/{overdue}/{done}"
 OPD_GROUP_NONE = "belum terhubung"
+OPD_GROUP_LINKED = "terhubung"
+RELOAD_OK = "✅ FAQ dimuat ulang: {topics} topik. Perubahan sudah berlaku."
+RELOAD_FAILED = (
+    "❌ FAQ tidak dimuat ulang karena ada masalah; FAQ lama tetap dipakai.\n"
+    "Perbaiki lalu jalankan <code>python -m bot faq check</code>:\n{problems}"
+)
+TRIAGE_EMPTY = "Tidak ada pengaduan yang menunggu keputusan. 👍"
+TRIAGE_ITEM = (
+    "<b>{ticket}</b> — {category}\n"
+    "Alasan: {reason}\nLokasi: {location}\nUraian: <i>{description}</i>\n"
+    "Saran rute: {suggestion}\nTetapkan OPD:"
+)
+TRIAGE_ASSIGNED = "{ticket} ditetapkan ke {opd_name}."
+STATS_HEADER = "<b>Statistik pengaduan</b> ({period})\nJumlah: {total}\n"
+STATS_PERIOD_ALL = "semua waktu"
+STATS_PERIOD_DAYS = "{days} hari terakhir"
+STATS_SECTION = "\n<b>{title}</b>\n{lines}"
+STATS_LINE = "• {label}: {count}"
+STATS_TIMES = (
+    "\n<b>Waktu tanggapan</b> (median)\n• sampai diterima: {accept}\n• sampai selesai: {finish}\n"
+    "• nilai rata-rata dari pelapor: {rating}"
+)
+STATS_OVERDUE = "\n<b>Lewat batas waktu</b> ({count})\n{lines}"
+STATS_OVERDUE_ITEM = "• <code>{ticket}</code> — {opd} — batas {due}"
+STATS_NO_DATA = "-"
+STATS_CHART_CAPTION = "Jumlah pengaduan per OPD ({period})"
+EXPORT_CAPTION = "Ekspor pengaduan ({period}){personal}. Simpan dengan aman."
+EXPORT_PERSONAL_NOTE = ", <b>termasuk data pribadi</b>"
+UNANSWERED_HEADER = "<b>Pertanyaan yang belum terjawab</b> (terbanyak dulu)\n"
+UNANSWERED_ITEM = "• {times}× <i>{example}</i> — topik terdekat: {nearest}"
+UNANSWERED_NONE = "Belum ada pertanyaan yang tidak terjawab."
+FLOOD_WARNING = (
+    "Mohon maaf, pesan Anda terlalu banyak dalam waktu singkat. Tunggu sebentar, lalu "
+    "kirim lagi pertanyaan Anda. 🙏"
+)
 
 
 def topic_answer(

@@ -1,31 +1,98 @@
-"""Admins (ids in the settings): linking OPD groups and the OPD list.
+"""Admins (Kominfostan staff): reload the FAQ, link OPD groups, triage, reports.
 
-Commands from anyone else get one neutral sentence that reveals nothing of what they do.
+An admin is a user id listed in the settings, or anyone writing in the admin group chat
+when one is configured. Anyone else gets one neutral sentence that reveals nothing.
 """
 
 from __future__ import annotations
 
-from telegram import Update
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.ext import ContextTypes
 
-from bot import texts
-from bot.services.complaints import KECAMATAN_OPD
+from bot import render, texts
+from bot.services.calendar import format_date
+from bot.services.complaints import KECAMATAN_OPD, Officer
 from faq.formatting import escape, split_html
-from handlers.context import services
+from handlers.context import Services, services
+
+log = logging.getLogger(__name__)
+
+ASSIGN = "g"  # g:<ticket>:<opd id>
+PERIODS = {"7": 7, "30": 30, "90": 90, "365": 365, "semua": None}
 
 
-async def _refuse_unless_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    user, message = update.effective_user, update.effective_message
-    if services(context).is_admin(user.id if user else None):
+def is_admin(update: Update, svc: Services) -> bool:
+    user, chat = update.effective_user, update.effective_chat
+    if svc.is_admin(user.id if user else None):
+        return True
+    admin_chat = svc.settings.admin_chat_id
+    return admin_chat is not None and chat is not None and chat.id == admin_chat
+
+
+async def _refused(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    svc = services(context)
+    if is_admin(update, svc):
         return False
-    if message is not None:
-        await message.reply_text(texts.ADMIN_ONLY)
+    if update.callback_query is not None:
+        await update.callback_query.answer(texts.ADMIN_ONLY, show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(texts.ADMIN_ONLY)
     return True
 
 
+def _admin(update: Update) -> Officer:
+    user = update.effective_user
+    assert user is not None
+    return Officer(user.id, user.full_name)
+
+
+async def _reply_long(message: Message, text: str) -> None:
+    for part in split_html(text):
+        await message.reply_text(part)
+
+
+# -- FAQ --------------------------------------------------------------------------------
+async def reload_faq(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if await _refused(update, context):
+        return
+    message = update.effective_message
+    assert message is not None
+    result = services(context).knowledge.reload()
+    if result.ok:
+        await message.reply_text(texts.RELOAD_OK.format(topics=result.topics))
+        return
+    problems = "\n".join(f"• {escape(str(p))}" for p in result.problems[:30])
+    await _reply_long(message, texts.RELOAD_FAILED.format(problems=problems))
+
+
+async def unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if await _refused(update, context):
+        return
+    message = update.effective_message
+    assert message is not None
+    svc = services(context)
+    top = await svc.questions.top_unanswered(30)
+    if not top:
+        await message.reply_text(texts.UNANSWERED_NONE)
+        return
+    lines = [texts.UNANSWERED_HEADER]
+    for item in top:
+        lines.append(
+            texts.UNANSWERED_ITEM.format(
+                times=item.times,
+                example=escape(item.example[:200]),
+                nearest=escape(item.nearest_topic or "-"),
+            )
+        )
+    await _reply_long(message, "\n".join(lines))
+
+
+# -- OPD groups -------------------------------------------------------------------------
 async def link_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/hubungkan <opd-id> or /hubungkan camat <kecamatan>, run inside the OPD's group."""
-    if await _refuse_unless_admin(update, context):
+    if await _refused(update, context):
         return
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
@@ -54,26 +121,195 @@ async def link_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         destination, name = opd.id, opd.name
     await svc.complaints.link_group(destination, message.chat.id, message.chat.title, user.id)
     svc.wake_outbox()
+    log.info("group %s linked to %s by an admin", message.chat.id, destination)
     await message.reply_text(texts.GROUP_LINKED.format(opd_name=escape(name)))
 
 
 async def list_opds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if await _refuse_unless_admin(update, context):
+    if await _refused(update, context):
         return
     message = update.effective_message
     assert message is not None
     svc = services(context)
+    counts = await svc.complaints.opd_counts()
     lines = [texts.OPD_LIST_HEADER]
     for opd in svc.knowledge.knowledge.opds.values():
         if opd.is_external:
             continue
         chat = await svc.complaints.group_of(opd.id)
+        open_, overdue, done = counts.get(opd.id, (0, 0, 0))
         lines.append(
             texts.OPD_LIST_ITEM.format(
                 id=opd.id,
                 name=escape(opd.short),
-                group=str(chat) if chat is not None else texts.OPD_GROUP_NONE,
+                group=texts.OPD_GROUP_LINKED if chat is not None else texts.OPD_GROUP_NONE,
+                open=open_,
+                overdue=overdue,
+                done=done,
             )
         )
-    for part in split_html("\n".join(lines)):
-        await message.reply_text(part)
+    await _reply_long(message, "\n".join(lines))
+
+
+# -- triage -----------------------------------------------------------------------------
+async def triage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/triase: complaints waiting for an admin's decision, each with OPD buttons."""
+    if await _refused(update, context):
+        return
+    message = update.effective_message
+    assert message is not None
+    svc = services(context)
+    waiting = await svc.complaints.needing_decision()
+    if not waiting:
+        await message.reply_text(texts.TRIAGE_EMPTY)
+        return
+    knowledge = svc.knowledge.knowledge
+    router = svc.knowledge.assistant.router
+    for complaint, reason in waiting:
+        route = router.route(complaint.description_redacted)
+        suggestion = render.opd_name(knowledge, route.opd) if route.opd else "-"
+        targets = await svc.complaints.move_targets(complaint)
+        if route.opd in targets:  # the router's guess first
+            targets.remove(route.opd)
+            targets.insert(0, route.opd)
+        rows, row = [], []
+        for opd_id in targets:
+            label = knowledge.opds[opd_id].short
+            if opd_id == KECAMATAN_OPD and complaint.kecamatan_name:
+                label = f"Camat {complaint.kecamatan_name}"
+            row.append(
+                InlineKeyboardButton(label, callback_data=f"{ASSIGN}:{complaint.ticket}:{opd_id}")
+            )
+            if len(row) == 3:
+                rows.append(row)
+                row = []
+        if row:
+            rows.append(row)
+        await message.reply_text(
+            texts.TRIAGE_ITEM.format(
+                ticket=complaint.ticket,
+                category=escape(render.category_label(knowledge, complaint.category)),
+                reason=escape(reason),
+                location=escape(complaint.location_label or texts.FLOW_NO_LOCATION),
+                description=escape(complaint.description_redacted[:500]),
+                suggestion=escape(suggestion),
+            ),
+            reply_markup=InlineKeyboardMarkup(rows),
+        )
+
+
+async def assign(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """g:<ticket>:<opd>: an admin assigns a triaged complaint."""
+    query = update.callback_query
+    assert query is not None
+    if await _refused(update, context):
+        return
+    parts = (query.data or "").split(":")
+    if len(parts) != 3 or not isinstance(query.message, Message):
+        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        return
+    _, ticket, target = parts
+    svc = services(context)
+    result = await svc.complaints.admin_assign(ticket, target, _admin(update))
+    if not result.ok or result.complaint is None:
+        status = texts.STATUS_LABELS.get(result.complaint.status, "") if result.complaint else ""
+        await query.answer(
+            texts.OFFICER_REFUSED[result.reason].format(status=status.lower()), show_alert=True
+        )
+        return
+    svc.wake_outbox()
+    name = render.opd_name(svc.knowledge.knowledge, target, result.complaint.kecamatan_name)
+    await query.answer()
+    await query.message.edit_text(
+        texts.TRIAGE_ASSIGNED.format(ticket=ticket, opd_name=escape(name))
+    )
+
+
+# -- reports ----------------------------------------------------------------------------
+def _period(context: ContextTypes.DEFAULT_TYPE) -> tuple[int | None, str]:
+    arg = (context.args or ["30"])[0].lower().removesuffix("hari")
+    days = PERIODS.get(arg, int(arg) if arg.isdigit() and 0 < int(arg) <= 3650 else 30)
+    label = texts.STATS_PERIOD_DAYS.format(days=days) if days else texts.STATS_PERIOD_ALL
+    return days, label
+
+
+async def statistics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/statistik [7|30|90|365|semua]: counts, response times, overdue list, and a chart."""
+    if await _refused(update, context):
+        return
+    message = update.effective_message
+    assert message is not None
+    svc = services(context)
+    days, period = _period(context)
+    stats = await svc.reports.stats(days)
+    knowledge = svc.knowledge.knowledge
+
+    def section(title: str, counter, name=lambda k: k) -> str:
+        lines = (
+            "\n".join(
+                texts.STATS_LINE.format(label=escape(name(k)), count=v)
+                for k, v in counter.most_common()
+            )
+            or texts.STATS_NO_DATA
+        )
+        return texts.STATS_SECTION.format(title=title, lines=lines)
+
+    def hours(value: float | None) -> str:
+        return f"{value} jam" if value is not None else texts.STATS_NO_DATA
+
+    text = texts.STATS_HEADER.format(period=period, total=stats.total)
+    text += section("Per OPD", stats.by_opd, lambda k: render.opd_name(knowledge, k))
+    text += section("Per status", stats.by_status, lambda k: texts.STATUS_LABELS.get(k, k))
+    text += section("Per kecamatan", stats.by_kecamatan)
+    text += section(
+        "Per kategori", stats.by_category, lambda k: render.category_label(knowledge, k)
+    )
+    text += texts.STATS_TIMES.format(
+        accept=hours(stats.median_hours_to_accept),
+        finish=hours(stats.median_hours_to_finish),
+        rating=stats.mean_rating if stats.mean_rating is not None else texts.STATS_NO_DATA,
+    )
+    overdue_lines = (
+        "\n".join(
+            texts.STATS_OVERDUE_ITEM.format(
+                ticket=t, opd=escape(render.opd_name(knowledge, o)), due=format_date(d)
+            )
+            for t, o, d in stats.overdue[:50]
+        )
+        or texts.STATS_NO_DATA
+    )
+    text += texts.STATS_OVERDUE.format(count=len(stats.overdue), lines=overdue_lines)
+    await _reply_long(message, text)
+    if stats.by_opd:
+        from bot.services.reports import bar_chart_png
+
+        counts = [
+            (knowledge.opds[k].short if k in knowledge.opds else k, v)
+            for k, v in stats.by_opd.most_common(20)
+        ]
+        png = bar_chart_png(texts.STATS_CHART_CAPTION.format(period=period), counts)
+        await message.reply_photo(
+            InputFile(png, filename="statistik.png"),
+            caption=texts.STATS_CHART_CAPTION.format(period=period),
+        )
+
+
+async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/ekspor [hari] [pribadi]: complaints as CSV; personal data only when asked for."""
+    if await _refused(update, context):
+        return
+    message = update.effective_message
+    assert message is not None
+    args = [a.lower() for a in context.args or []]
+    personal = "pribadi" in args
+    context.args = [a for a in args if a != "pribadi"] or ["semua"]
+    days, period = _period(context)
+    svc = services(context)
+    data = await svc.reports.export_csv(days, personal=personal)
+    log.info("complaints exported by an admin (personal=%s)", personal)
+    await message.reply_document(
+        InputFile(data.encode("utf-8"), filename="pengaduan.csv"),
+        caption=texts.EXPORT_CAPTION.format(
+            period=period, personal=texts.EXPORT_PERSONAL_NOTE if personal else ""
+        ),
+    )

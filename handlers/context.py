@@ -13,6 +13,7 @@ from bot.services.knowledge import LiveKnowledge
 from bot.services.outbox import Outbox
 from bot.services.questions import QuestionLog
 from bot.services.regions import Regions
+from bot.services.reports import Reports
 from bot.settings import Settings
 from db import Database
 
@@ -32,6 +33,7 @@ class Services:
     outbox: Outbox
     regions: Regions
     calendar: WorkingCalendar
+    reports: Reports
     worker: OutboxWorker | None = None  # started with the application
 
     def wake_outbox(self) -> None:
@@ -40,6 +42,12 @@ class Services:
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.settings.admin_ids
+
+    def admin_chats(self) -> list[int]:
+        """Where admin notices go: the admin group if there is one, else each admin."""
+        if self.settings.admin_chat_id is not None:
+            return [self.settings.admin_chat_id]
+        return list(self.settings.admin_ids)
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

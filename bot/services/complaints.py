@@ -707,6 +707,80 @@ class ComplaintService:
             )
         return ActionResult(True, "ok", await self.get(complaint.id))
 
+    async def admin_assign(self, ticket: str, target: str, admin: Officer) -> ActionResult:
+        """An admin decides a triaged complaint's OPD (from any open status)."""
+        complaint = await self.by_ticket(ticket)
+        if complaint is None:
+            return ActionResult(False, "unknown")
+        if complaint.status not in OPEN_STATUSES:
+            return ActionResult(False, "not_allowed", complaint)
+        if not self._valid_target(target, complaint):
+            return ActionResult(False, "bad_target", complaint)
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE complaint SET status = 'baru', opd_id = ?, triage_reason = NULL,"
+                " due_at = NULL, card_chat_id = NULL, card_message_id = NULL, updated_at = ?"
+                " WHERE id = ? AND status = ? AND opd_id = ?",
+                (target, db_time(self.clock()), complaint.id, complaint.status, complaint.opd_id),
+            )
+            if cursor.rowcount != 1:
+                return ActionResult(False, "not_allowed", complaint)
+            await self._event(
+                conn,
+                complaint.id,
+                "dialihkan",
+                complaint.status,
+                "baru",
+                target,
+                "admin",
+                admin,
+                f"ditetapkan admin ke {target}",
+            )
+            if complaint.card_message_id:
+                await enqueue(
+                    conn,
+                    "card_edit",
+                    complaint_id=complaint.id,
+                    payload={
+                        "moved_to": target,
+                        "chat_id": complaint.card_chat_id,
+                        "message_id": complaint.card_message_id,
+                    },
+                )
+            await enqueue(conn, "card", complaint_id=complaint.id, payload={})
+            if complaint.opd_id != target:
+                await enqueue(
+                    conn, "notify", complaint_id=complaint.id, payload={"template": "dialihkan"}
+                )
+        return ActionResult(True, "ok", await self.get(complaint.id))
+
+    async def needing_decision(self, limit: int = 30) -> list[tuple[Complaint, str]]:
+        """Complaints waiting for an admin: unsure routing, rejected, or no group linked."""
+        rows = await self.db.fetchall(
+            f"SELECT {_COMPLAINT_COLUMNS} FROM complaint WHERE status IN ('baru', 'diteruskan')"
+            " AND ((opd_id = ? AND triage_reason IS NOT NULL) OR EXISTS (SELECT 1 FROM outbox o"
+            "   WHERE o.complaint_id = complaint.id AND o.kind = 'card' AND o.state = 'pending'"
+            "   AND o.last_error LIKE 'belum ada grup%')) ORDER BY id LIMIT ?",
+            (TRIAGE_OPD, limit),
+        )
+        found = []
+        for row in rows:
+            complaint = _complaint(row)
+            reason = complaint.triage_reason or f"grup {complaint.destination} belum terhubung"
+            found.append((complaint, reason))
+        return found
+
+    async def opd_counts(self) -> dict[str, tuple[int, int, int]]:
+        """Per destination OPD: (open, overdue, finished)."""
+        rows = await self.db.fetchall(
+            "SELECT opd_id,"
+            " SUM(status IN ('baru', 'diteruskan', 'diterima', 'diproses')),"
+            " SUM(status IN ('diteruskan', 'diterima', 'diproses') AND due_at < ?),"
+            " SUM(status IN ('selesai', 'ditutup')) FROM complaint GROUP BY opd_id",
+            (db_time(self.clock()),),
+        )
+        return {str(r[0]): (int(r[1] or 0), int(r[2] or 0), int(r[3] or 0)) for r in rows}
+
     def _valid_target(self, target: str, complaint: Complaint) -> bool:
         opd = self.knowledge.knowledge.opds.get(target)
         if opd is None or opd.is_external:
@@ -840,6 +914,8 @@ class ComplaintService:
             )
         return ActionResult(True, "ok", await self.get(complaint.id))
 
+
+AUTO_CLOSE_NOTE = "ditutup otomatis: tidak ada tanggapan pelapor dalam 10 hari kerja"
 
 # Complaints to these OPDs are always anonymous to officers (violence, pungli).
 SENSITIVE_OPDS = frozenset({"dp3ap2kb", "inspektorat"})
