@@ -32,6 +32,8 @@ GENERIC_SHARE = 0.2
 TIE_MARGIN = 0.10
 # How the topic score blends the best document, the topic's coverage and rapidfuzz.
 W_DOC, W_COVERED, W_FUZZY = 0.7, 0.2, 0.1
+# An answer must explain at least this share of the message's informative weight.
+MIN_COVERED = 0.35
 # Weight of a word the FAQ has never seen, relative to the rarest known word.
 UNKNOWN_WEIGHT = 0.7
 SUGGEST_SCORE = 0.33
@@ -44,6 +46,7 @@ class ScoredTopic:
     topic_id: str
     score: float
     evidence: frozenset[str] = frozenset()  # the message's terms central to this topic
+    covered: float = 0.0  # share of the message's weight this topic explains
 
 
 @dataclass(frozen=True)
@@ -185,7 +188,7 @@ class Matcher:
             fuzzy = fuzz.token_sort_ratio(text, self.docs[best_doc_id[topic_id]].text) / 100
             score = W_DOC * best_doc[topic_id] + W_COVERED * covered + W_FUZZY * fuzzy
             evidence = (query & self.anchors[topic_id]) - self.generic
-            scored.append(ScoredTopic(topic_id, round(score, 4), evidence))
+            scored.append(ScoredTopic(topic_id, round(score, 4), evidence, round(covered, 4)))
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored
 
@@ -194,6 +197,8 @@ class Matcher:
         top = ranked[0]
         if not top.evidence:
             return False  # "syarat?" alone names no topic
+        if top.covered < MIN_COVERED:
+            return False  # most of the message is about something the topic does not cover
         if len(query) > 1:
             return True
         # A one-word message ("akta", "ktp") that several topics share: ask, don't guess.

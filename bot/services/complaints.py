@@ -877,6 +877,36 @@ class ComplaintService:
             await enqueue(conn, "card_edit", complaint_id=complaint.id, payload={})
         return ActionResult(True, "ok", await self.get(complaint.id))
 
+    async def close_silent(self, complaint_id: int) -> bool:
+        """Close a `selesai` complaint the resident did not answer within the deadline."""
+        complaint = await self.get(complaint_id)
+        if complaint is None or complaint.status != "selesai":
+            return False
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE complaint SET status = 'ditutup', due_at = NULL, updated_at = ?"
+                " WHERE id = ? AND status = 'selesai'",
+                (db_time(self.clock()), complaint_id),
+            )
+            if cursor.rowcount != 1:
+                return False
+            await self._event(
+                conn,
+                complaint_id,
+                "ditutup",
+                "selesai",
+                "ditutup",
+                complaint.opd_id,
+                "system",
+                None,
+                AUTO_CLOSE_NOTE,
+            )
+            await enqueue(conn, "card_edit", complaint_id=complaint_id, payload={})
+            await enqueue(
+                conn, "notify", complaint_id=complaint_id, payload={"template": "ditutup_otomatis"}
+            )
+        return True
+
     async def reopen(
         self, complaint: Complaint, resident_id: int, reason: str | None
     ) -> ActionResult:
