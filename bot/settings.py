@@ -29,6 +29,8 @@ class Settings(BaseSettings):
         env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
+        # `BOT_ADMIN_CHAT_ID=` in .env means "not set", as .env.example writes it.
+        env_ignore_empty=True,
     )
 
     token: SecretStr | None = Field(

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot import PROJECT_ROOT
 
 
@@ -114,3 +116,35 @@ def test_chat_runs_offline_in_the_terminal(tmp_path: Path) -> None:
     assert "KTP-el" in result.stdout
     assert "Terima kasih atas penilaian Anda" in result.stdout
     assert "belum menemukan jawaban" in result.stdout
+
+
+def test_run_uses_polling_or_the_webhook_when_configured(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from telegram.ext import Application
+
+    from bot import cli
+
+    seen: dict[str, dict] = {}
+    monkeypatch.setattr(Application, "run_polling", lambda self, **kw: seen.update(polling=kw))
+    monkeypatch.setattr(Application, "run_webhook", lambda self, **kw: seen.update(webhook=kw))
+    monkeypatch.setenv("BOT_TOKEN", "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+    monkeypatch.setenv("BOT_DATABASE_PATH", str(tmp_path / "x.sqlite3"))
+    assert cli.main(["run"]) == 0
+    assert "callback_query" in seen["polling"]["allowed_updates"]
+    monkeypatch.setenv("BOT_WEBHOOK_URL", "https://bot.example.go.id/telegram/hook")
+    monkeypatch.setenv("BOT_WEBHOOK_SECRET", "rahasia-123")
+    assert cli.main(["run"]) == 0
+    hook = seen["webhook"]
+    assert hook["url_path"] == "telegram/hook" and hook["secret_token"] == "rahasia-123"
+    assert hook["listen"] == "127.0.0.1" and hook["port"] == 8443
+    assert hook["webhook_url"] == "https://bot.example.go.id/telegram/hook"
+
+
+def test_export_and_unanswered_commands(tmp_path: Path) -> None:
+    env = {"BOT_DATABASE_PATH": str(tmp_path / "e.sqlite3")}
+    result = run("export", env=env)
+    assert result.returncode == 0 and result.stdout.startswith("ticket,created_at,status")
+    assert "reporter_name" not in result.stdout
+    assert "reporter_name" in run("export", "--personal", env=env).stdout
+    assert "no unanswered questions" in run("unanswered", env=env).stdout

@@ -47,3 +47,19 @@ def test_run_without_token_explains_what_to_do(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.delenv("BOT_TOKEN", raising=False)
     with pytest.raises(SettingsError, match="BotFather"):
         load_settings(_env_file=None).require_token()
+
+
+def test_env_example_loads_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import PROJECT_ROOT
+
+    for name in ("BOT_TOKEN", "BOT_ADMIN_IDS", "BOT_ADMIN_CHAT_ID", "BOT_WEBHOOK_URL"):
+        monkeypatch.delenv(name, raising=False)
+    settings = load_settings(_env_file=PROJECT_ROOT / ".env.example")
+    assert settings.token is None and settings.admin_chat_id is None
+    assert settings.webhook_url is None and settings.flood_messages == 20
+
+
+def test_webhook_must_be_https(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_WEBHOOK_URL", "http://example.org/hook")
+    with pytest.raises(SettingsError, match="BOT_WEBHOOK_URL"):
+        load_settings(_env_file=None)
