@@ -118,7 +118,10 @@ def build_application(
     application = builder.build()
     db = Database(settings.database_path)
     calendar = WorkingCalendar.load(settings.holidays_file)
-    complaints = ComplaintService(db, knowledge, calendar)
+    services: Services
+    complaints = ComplaintService(
+        db, knowledge, calendar, admin_chats=lambda: services.admin_chats()
+    )
     services = Services(
         settings=settings,
         db=db,

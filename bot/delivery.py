@@ -198,9 +198,12 @@ class OutboxWorker:
             text = render.escalation(row.payload["overdue"], knowledge)
             message = await self.bot.send_message(row.chat_id, text)
             return message.message_id
-        if row.kind == "text":  # a plain message to a known chat (admin notices)
+        if row.kind == "triage_notice":
             assert row.chat_id is not None
-            message = await self.bot.send_message(row.chat_id, row.payload["text"])
+            text = texts.TRIAGE_NOTICE.format(
+                ticket=row.payload["ticket"], reason=render.escape(row.payload["reason"])
+            )
+            message = await self.bot.send_message(row.chat_id, text)
             return message.message_id
         assert row.complaint_id is not None
         complaint = await self.complaints.get(row.complaint_id)

@@ -446,6 +446,9 @@ RELOAD_FAILED = (
     "❌ FAQ tidak dimuat ulang karena ada masalah; FAQ lama tetap dipakai.\n"
     "Perbaiki lalu jalankan <code>python -m bot faq check</code>:\n{problems}"
 )
+TRIAGE_NOTICE = (
+    "📥 Pengaduan <code>{ticket}</code> perlu keputusan admin ({reason}). Ketik /triase."
+)
 TRIAGE_EMPTY = "Tidak ada pengaduan yang menunggu keputusan. 👍"
 TRIAGE_ITEM = (
     "<b>{ticket}</b> — {category}\n"

@@ -188,11 +188,21 @@ class ComplaintService:
         knowledge: LiveKnowledge,
         calendar: WorkingCalendar,
         clock: Any = utcnow,
+        admin_chats: Any = list,
     ) -> None:
         self.db = db
         self.knowledge = knowledge
         self.calendar = calendar
         self.clock = clock
+        # Where "needs a decision" notices go (a callable: settings can change at runtime).
+        self.admin_chats = admin_chats
+
+    async def _notify_admins(self, conn: aiosqlite.Connection, ticket: str, reason: str) -> None:
+        for chat_id in self.admin_chats():
+            # Not in the complaint's queue: it must go out even while the card waits.
+            await enqueue(
+                conn, "triage_notice", chat_id=chat_id, payload={"ticket": ticket, "reason": reason}
+            )
 
     # -- residents and drafts -------------------------------------------------------------
     async def resident_id(self, telegram_id: int, chat_id: int) -> int:
@@ -299,6 +309,12 @@ class ComplaintService:
             )
             await self._event(conn, complaint_id, "dibuat", None, "baru", opd_id, "resident")
             await enqueue(conn, "card", complaint_id=complaint_id, payload={})
+            if triage_reason:
+                async with conn.execute(
+                    "SELECT ticket FROM complaint WHERE id = ?", (complaint_id,)
+                ) as cur:
+                    ticket_row = await cur.fetchone()
+                await self._notify_admins(conn, ticket_row[0], triage_reason)
             await conn.execute("DELETE FROM draft WHERE resident_id = ?", (draft.resident_id,))
             async with conn.execute(
                 f"SELECT {_COMPLAINT_COLUMNS} FROM complaint WHERE id = ?", (complaint_id,)
@@ -699,6 +715,8 @@ class ComplaintService:
                 await enqueue(conn, "card", complaint_id=complaint.id, payload={})
             else:
                 await enqueue(conn, "card_edit", complaint_id=complaint.id, payload={})
+            if action == "tolak":
+                await self._notify_admins(conn, complaint.ticket, triage_reason or "")
             await enqueue(
                 conn,
                 "notify",

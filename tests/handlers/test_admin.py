@@ -124,7 +124,8 @@ async def test_triage_lists_and_assigns(bot: Harness) -> None:
     calls = await bot.press(last_with_buttons(calls), texts.BTN_ANON)
     calls = await bot.press(last_with_buttons(calls), texts.BTN_CONFIRM)
     assert any("Kominfostan" in c.text for c in calls)
-    await bot.deliver()
+    delivered = await bot.deliver()
+    assert any(c.chat_id == ADMIN.id and "perlu keputusan admin" in c.text for c in delivered)
     [item] = bot.shown(await bot.simulator.send("/triase", ADMIN))
     assert "rute tidak yakin" in item.text
     calls = await bot.simulator.press(item, "DLH", ADMIN)
