@@ -130,6 +130,10 @@ class Matcher:
         # A topic is only offered when the message names something central to it (a word
         # of its question or keywords), not merely a word from one of its phrasings.
         self.anchors = {k: frozenset(v) for k, v in anchors.items()}
+        self.anchor_index: dict[str, set[str]] = defaultdict(set)
+        for topic_id, terms in self.anchors.items():
+            for term in terms:
+                self.anchor_index[term].add(topic_id)
         self.topic_weight = {k: sum(self.idf[t] for t in v) for k, v in self.topic_terms.items()}
         self.docs: list[_Doc] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
@@ -154,19 +158,24 @@ class Matcher:
         if not query:
             return []
         q_weight = sum(self.weight(t) for t in query)
+        # Topics the message names something central of; others are never offered.
+        anchored: set[str] = set()
+        for term in query:
+            anchored |= self.anchor_index.get(term, set())
+        if not anchored:
+            return []
         doc_scores: dict[int, float] = defaultdict(float)
         for term in query:
             w = self.idf.get(term)
             if w is None:
                 continue
             for doc_id in self.postings[term]:
-                doc_scores[doc_id] += w
+                if self.docs[doc_id].topic_id in anchored:
+                    doc_scores[doc_id] += w
         best_doc: dict[str, float] = {}
         best_doc_id: dict[str, int] = {}
         for doc_id, shared in doc_scores.items():
             doc = self.docs[doc_id]
-            if not query & self.anchors[doc.topic_id]:
-                continue
             precision = shared / q_weight
             recall = shared / doc.weight
             score = 2 * precision * recall / (precision + recall)
