@@ -10,7 +10,7 @@ from typing import Any
 
 from bot import texts
 from bot.services.calendar import format_date
-from bot.services.complaints import KECAMATAN_OPD, Complaint, Event
+from bot.services.complaints import KECAMATAN_OPD, TRANSITIONS, Complaint, Event
 from bot.services.redaction import redact
 from bot.services.router import TRIAGE_OPD
 from db import parse_db_time
@@ -42,41 +42,25 @@ def category_label(knowledge: KnowledgeBase, category_id: str) -> str:
     return category.label if category else category_id
 
 
+CARD_BUTTONS = [
+    ("terima", texts.BTN_ACCEPT),
+    ("proses", texts.BTN_PROCESS),
+    ("selesai", texts.BTN_FINISH),
+    ("tolak", texts.BTN_REJECT),
+    ("alihkan", texts.BTN_MOVE),
+]
+
+
 def card_buttons(complaint: Complaint) -> Markup | None:
-    t = complaint.ticket
-    rows: list[list[dict[str, str]]]
-    if complaint.status == "diteruskan":
-        rows = [
-            [
-                button(texts.BTN_ACCEPT, f"{CARD_PREFIX}:{t}:terima"),
-                button(texts.BTN_PROCESS, f"{CARD_PREFIX}:{t}:proses"),
-            ],
-            [
-                button(texts.BTN_REJECT, f"{CARD_PREFIX}:{t}:tolak"),
-                button(texts.BTN_MOVE, f"{CARD_PREFIX}:{t}:alihkan"),
-            ],
-        ]
-    elif complaint.status == "diterima":
-        rows = [
-            [
-                button(texts.BTN_PROCESS, f"{CARD_PREFIX}:{t}:proses"),
-                button(texts.BTN_FINISH, f"{CARD_PREFIX}:{t}:selesai"),
-            ],
-            [
-                button(texts.BTN_REJECT, f"{CARD_PREFIX}:{t}:tolak"),
-                button(texts.BTN_MOVE, f"{CARD_PREFIX}:{t}:alihkan"),
-            ],
-        ]
-    elif complaint.status == "diproses":
-        rows = [
-            [
-                button(texts.BTN_FINISH, f"{CARD_PREFIX}:{t}:selesai"),
-                button(texts.BTN_MOVE, f"{CARD_PREFIX}:{t}:alihkan"),
-            ],
-        ]
-    else:
+    """The officer actions the status model allows now, two per row."""
+    if complaint.status not in ("diteruskan", "diterima", "diproses"):
         return None
-    return {"inline_keyboard": rows}
+    buttons = [
+        button(label, f"{CARD_PREFIX}:{complaint.ticket}:{action}")
+        for action, label in CARD_BUTTONS
+        if complaint.status in TRANSITIONS[action][0]
+    ]
+    return {"inline_keyboard": [buttons[i : i + 2] for i in range(0, len(buttons), 2)]}
 
 
 def move_buttons(complaint: Complaint, targets: list[str], knowledge: KnowledgeBase) -> Markup:

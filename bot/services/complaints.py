@@ -869,30 +869,13 @@ class ComplaintService:
 
     # -- resident actions after "selesai" -------------------------------------------------
     async def rate(self, complaint: Complaint, resident_id: int, rating: int) -> ActionResult:
+        """The resident confirms a `selesai` complaint with a rating: it is closed."""
         if complaint.resident_id != resident_id:
             return ActionResult(False, "unknown")
         if complaint.status != "selesai" or not 1 <= rating <= 5:
             return ActionResult(False, "not_allowed", complaint)
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE complaint SET status = 'ditutup', rating = ?, due_at = NULL,"
-                " updated_at = ? WHERE id = ? AND status = 'selesai'",
-                (rating, db_time(self.clock()), complaint.id),
-            )
-            if cursor.rowcount != 1:
-                return ActionResult(False, "not_allowed", complaint)
-            await self._event(
-                conn,
-                complaint.id,
-                "ditutup",
-                "selesai",
-                "ditutup",
-                complaint.opd_id,
-                "resident",
-                None,
-                f"nilai {rating}",
-            )
-            await enqueue(conn, "card_edit", complaint_id=complaint.id, payload={})
+        if not await self._close(complaint, "resident", f"nilai {rating}", rating=rating):
+            return ActionResult(False, "not_allowed", complaint)
         return ActionResult(True, "ok", await self.get(complaint.id))
 
     async def close_silent(self, complaint_id: int) -> bool:
@@ -900,29 +883,47 @@ class ComplaintService:
         complaint = await self.get(complaint_id)
         if complaint is None or complaint.status != "selesai":
             return False
+        return await self._close(
+            complaint, "system", AUTO_CLOSE_NOTE, notify_template="ditutup_otomatis"
+        )
+
+    async def _close(
+        self,
+        complaint: Complaint,
+        actor_kind: str,
+        note: str,
+        *,
+        rating: int | None = None,
+        notify_template: str | None = None,
+    ) -> bool:
+        """selesai -> ditutup, once: a concurrent second close changes nothing."""
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE complaint SET status = 'ditutup', due_at = NULL, updated_at = ?"
-                " WHERE id = ? AND status = 'selesai'",
-                (db_time(self.clock()), complaint_id),
+                "UPDATE complaint SET status = 'ditutup', rating = COALESCE(?, rating),"
+                " due_at = NULL, updated_at = ? WHERE id = ? AND status = 'selesai'",
+                (rating, db_time(self.clock()), complaint.id),
             )
             if cursor.rowcount != 1:
                 return False
             await self._event(
                 conn,
-                complaint_id,
+                complaint.id,
                 "ditutup",
                 "selesai",
                 "ditutup",
                 complaint.opd_id,
-                "system",
+                actor_kind,
                 None,
-                AUTO_CLOSE_NOTE,
+                note,
             )
-            await enqueue(conn, "card_edit", complaint_id=complaint_id, payload={})
-            await enqueue(
-                conn, "notify", complaint_id=complaint_id, payload={"template": "ditutup_otomatis"}
-            )
+            await enqueue(conn, "card_edit", complaint_id=complaint.id, payload={})
+            if notify_template:
+                await enqueue(
+                    conn,
+                    "notify",
+                    complaint_id=complaint.id,
+                    payload={"template": notify_template},
+                )
         return True
 
     async def reopen(
