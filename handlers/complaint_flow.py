@@ -93,8 +93,8 @@ async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
     svc = services(context)
-    resident_id = await svc.complaints.resident_id(user.id, message.chat.id)
-    cancelled = await svc.complaints.discard_draft(resident_id)
+    resident_id = await svc.complaints.find_resident(user.id)
+    cancelled = resident_id is not None and await svc.complaints.discard_draft(resident_id)
     await message.reply_text(
         texts.FLOW_CANCELLED if cancelled else texts.FLOW_NOTHING_TO_CANCEL,
         reply_markup=ReplyKeyboardRemove(),
@@ -246,8 +246,8 @@ async def active_draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Dr
     if message is None or user is None:
         return None
     svc = services(context)
-    resident_id = await svc.complaints.resident_id(user.id, message.chat.id)
-    return await svc.complaints.draft(resident_id)
+    resident_id = await svc.complaints.find_resident(user.id)
+    return await svc.complaints.draft(resident_id) if resident_id is not None else None
 
 
 async def _stale(message: Message, draft: Draft, svc: Services) -> bool:
@@ -434,18 +434,19 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     svc = services(context)
     prefix, _, rest = (query.data or "").partition(":")
-    resident_id = await svc.complaints.resident_id(user.id, message.chat.id)
-    draft = await svc.complaints.draft(resident_id)
+    resident_id = await svc.complaints.find_resident(user.id)
+    draft = await svc.complaints.draft(resident_id) if resident_id is not None else None
     if prefix == SUMMARY and rest.startswith("kirim:"):
         await query.answer()
         await _confirm(update, context, draft, rest.removeprefix("kirim:"))
         return
     if prefix == FLOW and rest == "baru":
         await query.answer()
-        await svc.complaints.discard_draft(resident_id)
+        if resident_id is not None:
+            await svc.complaints.discard_draft(resident_id)
         await start(update, context, force_new=True)
         return
-    if draft is None:
+    if draft is None or resident_id is None:
         await query.answer(texts.STALE_BUTTON, show_alert=True)
         return
     await query.answer()

@@ -151,9 +151,7 @@ async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await complaint_flow.start(update, context)
         elif rest == "status":
             assert update.effective_user is not None
-            resident_id = await svc.complaints.resident_id(
-                update.effective_user.id, message.chat.id
-            )
+            resident_id = await svc.complaints.find_resident(update.effective_user.id)
             await tracking.show_list(message, resident_id, context)
         elif rest == "help":
             await message.reply_text(texts.HELP, reply_markup=keyboards.main_menu())

@@ -16,7 +16,7 @@ async def status_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
     svc = services(context)
-    resident_id = await svc.complaints.resident_id(user.id, message.chat.id)
+    resident_id = await svc.complaints.find_resident(user.id)
     if context.args:
         ticket = normalize_ticket("".join(context.args))
         if ticket is None:
@@ -24,7 +24,7 @@ async def status_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             return
         complaint = await svc.complaints.by_ticket(ticket)
         # Someone else's ticket looks exactly like a ticket that does not exist.
-        if complaint is None or complaint.resident_id != resident_id:
+        if complaint is None or resident_id is None or complaint.resident_id != resident_id:
             await message.reply_text(texts.STATUS_NOT_FOUND.format(ticket=escape(ticket)))
             return
         events = await svc.complaints.timeline(complaint.id)
@@ -35,9 +35,11 @@ async def status_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await show_list(message, resident_id, context)
 
 
-async def show_list(message: Message, resident_id: int, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show_list(
+    message: Message, resident_id: int | None, context: ContextTypes.DEFAULT_TYPE
+) -> None:
     svc = services(context)
-    complaints = await svc.complaints.for_resident(resident_id)
+    complaints = await svc.complaints.for_resident(resident_id) if resident_id else []
     if not complaints:
         await message.reply_text(texts.STATUS_NONE)
         return
@@ -67,9 +69,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(texts.STALE_BUTTON, show_alert=True)
         return
     _, ticket, choice = parts
-    resident_id = await svc.complaints.resident_id(user.id, message.chat.id)
+    resident_id = await svc.complaints.find_resident(user.id)
     complaint = await svc.complaints.by_ticket(ticket)
-    if complaint is None or complaint.resident_id != resident_id:
+    if complaint is None or resident_id is None or complaint.resident_id != resident_id:
         await query.answer(texts.STALE_BUTTON, show_alert=True)
         return
     if choice == "buka":
@@ -107,7 +109,7 @@ async def reply_to_officer(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if complaint is None:
         return False
     user = update.effective_user
-    resident_id = await svc.complaints.resident_id(user.id, message.chat.id) if user else None
+    resident_id = await svc.complaints.find_resident(user.id) if user else None
     if complaint.resident_id != resident_id:
         return False
     if complaint.status == "ditutup":

@@ -219,6 +219,14 @@ class ComplaintService:
         assert row is not None
         return int(row[0])
 
+    async def find_resident(self, telegram_id: int) -> int | None:
+        """The resident's id if they ever filed or started a complaint. Asking questions
+        stores nothing about a person, so most users never get a row."""
+        row = await self.db.fetchone(
+            "SELECT id FROM resident WHERE telegram_id = ?", (telegram_id,)
+        )
+        return int(row[0]) if row else None
+
     async def resident_chat(self, resident_id: int) -> int | None:
         row = await self.db.fetchone("SELECT chat_id FROM resident WHERE id = ?", (resident_id,))
         return int(row[0]) if row else None

@@ -192,3 +192,11 @@ async def test_group_chats_do_not_get_resident_answers(bot: Harness) -> None:
     group = {"id": -100123, "type": "supergroup", "title": "Grup DLH"}
     calls = await bot.simulator.send("cara bikin ktp", Person(id=77), chat=group)
     assert bot.shown(calls) == []
+
+
+async def test_asking_questions_stores_nothing_about_the_person(bot: Harness) -> None:
+    await bot.say("cara bikin ktp pertama kali")
+    await bot.say("/status")
+    await bot.say("/batal")
+    rows = await bot.services.db.fetchall("SELECT COUNT(*) FROM resident")
+    assert rows[0][0] == 0
