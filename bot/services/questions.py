@@ -6,6 +6,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
+from bot.services.redaction import redact
 from db import Database
 
 MAX_STORED_QUESTION = 1000  # characters; a question longer than this is a paste, keep its head
@@ -45,6 +46,9 @@ class QuestionLog:
         *,
         reason: str = "no_match",
     ) -> None:
+        # Residents sometimes type their NIK or phone number into a question; admins read
+        # this list, so those are masked before storing.
+        text, normalized = redact(text), redact(normalized)
         async with self.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO unanswered_question (text, normalized, nearest_topic, nearest_score,"

@@ -35,3 +35,15 @@ async def test_feedback_reference_hides_the_chat_id(tmp_path: Path) -> None:
         assert await log.feedback_counts() == {"ktp-baru": (1, 0)}
     finally:
         await db.close()
+
+
+async def test_personal_numbers_in_questions_are_masked(tmp_path: Path) -> None:
+    db = Database(tmp_path / "q.sqlite3")
+    await db.open()
+    try:
+        log = QuestionLog(db)
+        await log.record_unanswered("nik 1207012345678901 wa 081234567890", "x", None, None)
+        [item] = await log.top_unanswered()
+        assert "1207012345678901" not in item.example and "081234567890" not in item.example
+    finally:
+        await db.close()
