@@ -496,7 +496,7 @@ async def _flow_button(
     if action == "batal":
         await svc.complaints.discard_draft(resident_id)
         await message.edit_reply_markup(reply_markup=None)
-        await message.reply_text(texts.FLOW_CANCELLED)
+        await message.reply_text(texts.FLOW_CANCELLED, reply_markup=ReplyKeyboardRemove())
     elif action == "lanjut":
         await prompt(message, draft, svc)
     elif action == "lewatilokasi" and draft.step == "location":

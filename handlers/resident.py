@@ -63,10 +63,16 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if _is_emoji_only(text):
         await message.reply_text(texts.EMOJI_ONLY)
         return
-    if len(text) > MAX_QUESTION_CHARS:
-        await message.reply_text(texts.TOO_LONG)
-        return
     svc = services(context)
+    if len(text) > MAX_QUESTION_CHARS:
+        # A long message is rarely a question; if it reads as a complaint, offer to file it
+        # (the whole text becomes the description), otherwise ask for a short question.
+        reply = svc.knowledge.assistant.ask(text[:MAX_QUESTION_CHARS])
+        if reply.intent != "complaint":
+            await message.reply_text(texts.TOO_LONG)
+            return
+        await render_reply(message, reply, context)
+        return
     reply = svc.knowledge.assistant.ask(text)
     await render_reply(message, reply, context)
 

@@ -200,3 +200,13 @@ async def test_asking_questions_stores_nothing_about_the_person(bot: Harness) ->
     await bot.say("/batal")
     rows = await bot.services.db.fetchall("SELECT COUNT(*) FROM resident")
     assert rows[0][0] == 0
+
+
+async def test_long_complaint_paste_gets_the_offer_not_a_brush_off(bot: Harness) -> None:
+    text = "Jalan di depan rumah kami rusak parah dan berlubang besar. " * 30
+    [offer] = await bot.say(text)
+    assert [label for label, _ in offer.buttons] == [texts.BTN_REPORT_THIS, texts.BTN_NOT_A_REPORT]
+    await bot.press(offer, texts.BTN_REPORT_THIS)
+    resident = await bot.services.complaints.find_resident(RESIDENT.id)
+    draft = await bot.services.complaints.draft(resident)
+    assert draft is not None and draft.description == text
