@@ -200,8 +200,8 @@ FLOW_PHOTO_RECEIVED = "Foto {count} dari 3 diterima."
 FLOW_PHOTO_LIMIT = "Sudah 3 foto, itu batasnya. Kita lanjut ke langkah berikutnya."
 FLOW_PRIVACY = (
     "<b>Identitas</b> (langkah 5 dari 5)\n"
-    "Secara bawaan, petugas <b>tidak</b> melihat siapa pelapornya. Anda tetap menerima "
-    "kabar perkembangan lewat bot ini.\n"
+    "Petugas <b>tidak</b> akan melihat siapa pelapornya, kecuali Anda memilih "
+    "menampilkannya. Anda tetap menerima kabar perkembangan lewat bot ini.\n"
     "Bila petugas perlu menghubungi Anda langsung, Anda boleh menampilkan nama "
     "(dan nomor HP)."
 )
