@@ -230,8 +230,10 @@ def _run(settings: Settings) -> int:
             allowed_updates=ALLOWED_UPDATES,
         )
         return 0
+    from bot.polling import poll
+
     log.info("starting the bot with long polling")
-    application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    asyncio.run(poll(application, ALLOWED_UPDATES))
     return 0
 
 

@@ -223,7 +223,7 @@ class OutboxWorker:
             text, markup, parts = render.card(preview, knowledge)
             message = await self.bot.send_message(chat_id, text, reply_markup=_markup(markup))
             await self.complaints.card_delivered(
-                complaint.id, chat_id, message.message_id, due, parts
+                complaint.id, chat_id, message.message_id, due, parts, outbox_row_id=row.id
             )
             return message.message_id
         if kind == "card_edit":

@@ -387,7 +387,10 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Dr
         await message.reply_text(texts.FLOW_PHOTO_LIMIT)
         await _move_on(message, draft, svc)
         return
-    draft.photos.append(message.photo[-1].file_id)  # the largest size Telegram offers
+    file_id = message.photo[-1].file_id  # the largest size Telegram offers
+    if file_id in draft.photos:  # the same update again (e.g. redelivered after a restart)
+        return
+    draft.photos.append(file_id)
     await svc.complaints.save_draft(draft)
     if len(draft.photos) >= MAX_PHOTOS:
         await message.reply_text(texts.FLOW_PHOTO_LIMIT)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import texts
@@ -15,6 +15,12 @@ log = logging.getLogger(__name__)
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
+    error = context.error
+    if isinstance(error, BadRequest) and "query" in str(error).lower():
+        # A button press answered too late or twice (e.g. redelivered after a restart):
+        # Telegram refuses the answer; nothing is wrong for the person.
+        log.info("update %s: callback query could not be answered: %s", update_id, error)
+        return
     # No message text or user data in the log line: only ids a maintainer can trace.
     log.error(
         "error while handling update %s: %r", update_id, context.error, exc_info=context.error

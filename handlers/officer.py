@@ -54,6 +54,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     # The card itself must be the complaint's current card; choosers are follow-ups to it.
     from_card = target is None
+    if from_card and complaint.card_message_id is None and _is_our_card(message, ticket, context):
+        # Delivered just before a crash, never recorded: this press proves where it is.
+        if await svc.complaints.adopt_card(complaint, message.chat.id, message.message_id):
+            complaint = await svc.complaints.by_ticket(ticket) or complaint
     refusal = await _refusal(svc, complaint, action, message, from_card=from_card)
     if refusal:
         await query.answer(refusal, show_alert=True)
@@ -110,6 +114,15 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             )
         )
     log.info("complaint %s: %s by officer in chat %s", ticket, action, message.chat.id)
+
+
+def _is_our_card(message: Message, ticket: str, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    sender = message.from_user
+    return (
+        sender is not None
+        and sender.id == context.bot.id
+        and f"Pengaduan {ticket}" in (message.text or "")
+    )
 
 
 async def _refusal(

@@ -558,8 +558,12 @@ class ComplaintService:
         message_id: int,
         due: dt.datetime,
         details: list[str] | None = None,
+        outbox_row_id: int | None = None,
     ) -> None:
-        """Telegram accepted the card: record where it is, mark the complaint delivered."""
+        """Telegram accepted the card: record where it is, mark the complaint delivered.
+
+        The outbox row is marked sent in the same transaction, so a crash cannot leave a
+        delivered card unrecorded (or a recorded card owed again)."""
         complaint = await self.get(complaint_id)
         if complaint is None:
             return
@@ -570,6 +574,12 @@ class ComplaintService:
                 " WHERE id = ?",
                 (chat_id, message_id, db_time(now), complaint_id),
             )
+            if outbox_row_id is not None:
+                await conn.execute(
+                    "UPDATE outbox SET state = 'sent', sent_message_id = ?, sent_at = ?,"
+                    " last_error = NULL WHERE id = ?",
+                    (message_id, db_time(now), outbox_row_id),
+                )
             await conn.execute(
                 "INSERT OR IGNORE INTO complaint_message (chat_id, message_id, complaint_id, side)"
                 " VALUES (?, ?, ?, 'officer')",
@@ -608,6 +618,30 @@ class ComplaintService:
                 )
             if complaint.latitude is not None and complaint.longitude is not None:
                 await enqueue(conn, "pin", complaint_id=complaint_id, payload={})
+
+    async def adopt_card(self, complaint: Complaint, chat_id: int, message_id: int) -> bool:
+        """A card Telegram accepted just before a crash was never recorded (its outbox row
+        is parked as uncertain). When an officer presses a button on it in the right group,
+        it is taken as the complaint's card, and the complaint goes on from there."""
+        if complaint.card_message_id is not None or complaint.status != "baru":
+            return False
+        if await self.card_chat(complaint) != chat_id:
+            return False
+        row = await self.db.fetchone(
+            "SELECT id FROM outbox WHERE complaint_id = ? AND kind = 'card' AND state = 'parked'"
+            " ORDER BY id DESC LIMIT 1",
+            (complaint.id,),
+        )
+        if row is None:
+            return False
+        await self.card_delivered(
+            complaint.id,
+            chat_id,
+            message_id,
+            self.delivery_due(self.clock()),
+            outbox_row_id=int(row[0]),
+        )
+        return True
 
     async def remember_message(
         self, chat_id: int, message_id: int, complaint_id: int, side: str
@@ -785,13 +819,23 @@ class ComplaintService:
         rows = await self.db.fetchall(
             f"SELECT {_COMPLAINT_COLUMNS} FROM complaint WHERE status IN ('baru', 'diteruskan')"
             " AND ((opd_id = ? AND triage_reason IS NOT NULL) OR EXISTS (SELECT 1 FROM outbox o"
-            "   WHERE o.complaint_id = complaint.id AND o.kind = 'card' AND o.state = 'pending'"
-            "   AND o.last_error LIKE 'belum ada grup%')) ORDER BY id LIMIT ?",
+            "   WHERE o.complaint_id = complaint.id AND o.kind = 'card' AND ((o.state = 'pending'"
+            "   AND o.last_error LIKE 'belum ada grup%') OR (o.state = 'parked'"
+            "   AND complaint.card_message_id IS NULL)))) ORDER BY id LIMIT ?",
             (TRIAGE_OPD, limit),
         )
         found = []
         for row in rows:
             complaint = _complaint(row)
+            if complaint.status == "baru" and not complaint.triage_reason:
+                parked = await self.db.fetchone(
+                    "SELECT last_error FROM outbox WHERE complaint_id = ? AND kind = 'card'"
+                    " AND state = 'parked' ORDER BY id DESC LIMIT 1",
+                    (complaint.id,),
+                )
+                if parked is not None:
+                    found.append((complaint, f"kartu tidak terkirim: {parked[0]}"))
+                    continue
             reason = complaint.triage_reason or f"grup {complaint.destination} belum terhubung"
             found.append((complaint, reason))
         return found

@@ -126,7 +126,11 @@ def test_run_uses_polling_or_the_webhook_when_configured(
     from bot import cli
 
     seen: dict[str, dict] = {}
-    monkeypatch.setattr(Application, "run_polling", lambda self, **kw: seen.update(polling=kw))
+
+    async def fake_poll(application: Application, allowed: list[str]) -> None:
+        seen["polling"] = {"allowed_updates": allowed}
+
+    monkeypatch.setattr("bot.polling.poll", fake_poll)
     monkeypatch.setattr(Application, "run_webhook", lambda self, **kw: seen.update(webhook=kw))
     monkeypatch.setenv("BOT_TOKEN", "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
     monkeypatch.setenv("BOT_DATABASE_PATH", str(tmp_path / "x.sqlite3"))
