@@ -7,6 +7,7 @@ every handler is registered here, in the order written.
 from __future__ import annotations
 
 import asyncio
+import datetime
 import logging
 import signal
 from collections.abc import AsyncIterator
@@ -58,6 +59,7 @@ log = logging.getLogger(__name__)
 PRIVATE = filters.ChatType.PRIVATE
 GROUPS = filters.ChatType.GROUPS
 DEADLINE_JOB_SECONDS = 600  # the deadline job runs every 10 minutes
+OUTBOX_KEEP = datetime.timedelta(days=90)  # sent messages are forgotten after this
 
 RESIDENT_COMMANDS = [
     BotCommand("start", "Menu utama"),
@@ -192,6 +194,7 @@ def register_handlers(application: Application) -> None:
 async def run_deadlines(context: ContextTypes.DEFAULT_TYPE) -> None:
     """The scheduled job: reminders, escalations, auto-close (state lives in the database)."""
     deadlines: DeadlineService = context.application.bot_data["deadlines"]
+    services: Services = context.application.bot_data[SERVICES_KEY]
     report = await deadlines.run()
     if report.reminders or report.escalated or report.closed:
         log.info(
@@ -200,10 +203,10 @@ async def run_deadlines(context: ContextTypes.DEFAULT_TYPE) -> None:
             report.escalated,
             report.closed,
         )
-        services: Services = context.application.bot_data[SERVICES_KEY]
         services.wake_outbox()
     control: FloodControl = context.application.bot_data[FLOOD_KEY]
     control.forget_idle()
+    await services.outbox.prune(deadlines.clock() - OUTBOX_KEEP)
 
 
 async def set_commands(application: Application) -> None:
@@ -225,8 +228,8 @@ def reload_on_sighup(application: Application) -> None:
     """`kill -HUP <pid>` reloads the FAQ; a broken file keeps the working FAQ live."""
     services: Services = application.bot_data[SERVICES_KEY]
 
-    def reload() -> None:
-        result = services.knowledge.reload()
+    async def reload() -> None:
+        result = await asyncio.to_thread(services.knowledge.reload)  # off the event loop
         if result.ok:
             log.info("SIGHUP: FAQ reloaded (%d topics)", result.topics)
         else:
@@ -237,7 +240,15 @@ def reload_on_sighup(application: Application) -> None:
             )
 
     try:
-        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload)
+        loop = asyncio.get_running_loop()
+        pending: set[asyncio.Task[None]] = set()
+
+        def on_signal() -> None:
+            task = loop.create_task(reload())
+            pending.add(task)  # keep a reference until it is done
+            task.add_done_callback(pending.discard)
+
+        loop.add_signal_handler(signal.SIGHUP, on_signal)
     except (NotImplementedError, RuntimeError, AttributeError):
         log.info("SIGHUP reload is not available on this platform")
 

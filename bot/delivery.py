@@ -129,11 +129,10 @@ class OutboxWorker:
             handled += 1
         return handled
 
-    async def drain_all(self, rounds: int = 50) -> None:
-        """Send until nothing is due now (tests and shutdown use this)."""
-        for _ in range(rounds):
-            if await self.drain() == 0:
-                return
+    async def drain_all(self) -> None:
+        """Send until nothing is due now (tests and benchmarks use this)."""
+        while await self.drain() > 0:
+            pass
 
     async def _deliver(self, row: OutboxRow) -> None:
         now = self.clock()

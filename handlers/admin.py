@@ -6,6 +6,7 @@ when one is configured. Anyone else gets one neutral sentence that reveals nothi
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
@@ -59,7 +60,9 @@ async def reload_faq(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     message = update.effective_message
     assert message is not None
-    result = services(context).knowledge.reload()
+    # Rebuilding the matcher takes a fraction of a second (seconds for a huge FAQ): off the
+    # event loop, so residents are answered meanwhile.
+    result = await asyncio.to_thread(services(context).knowledge.reload)
     if result.ok:
         await message.reply_text(texts.RELOAD_OK.format(topics=result.topics))
         return

@@ -206,6 +206,11 @@ class ComplaintService:
 
     # -- residents and drafts -------------------------------------------------------------
     async def resident_id(self, telegram_id: int, chat_id: int) -> int:
+        existing = await self.db.fetchone(
+            "SELECT id, chat_id FROM resident WHERE telegram_id = ?", (telegram_id,)
+        )
+        if existing is not None and existing[1] == chat_id:
+            return int(existing[0])
         async with self.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO resident (telegram_id, chat_id) VALUES (?, ?)"
@@ -250,7 +255,9 @@ class ComplaintService:
 
     async def save_draft(self, draft: Draft) -> None:
         now = db_time(self.clock())
-        async with self.db.transaction() as conn:
+        # A draft survives any restart of the bot either way; only a power cut could cost
+        # the last step typed, which the resident simply types again.
+        async with self.db.transaction(durable=False) as conn:
             await conn.execute(
                 "INSERT INTO draft (resident_id, step, data, nonce, updated_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (resident_id) DO UPDATE SET"

@@ -120,6 +120,15 @@ class Outbox:
             )
             return cursor.rowcount
 
+    async def prune(self, before: dt.datetime) -> int:
+        """Forget messages sent before `before`: the complaint's events stay as the record,
+        and the database does not grow with every notice ever sent."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM outbox WHERE state = 'sent' AND sent_at < ?", (db_time(before),)
+            )
+            return cursor.rowcount
+
     async def counts(self) -> dict[str, int]:
         rows = await self.db.fetchall("SELECT state, COUNT(*) FROM outbox GROUP BY state")
         return {str(r[0]): int(r[1]) for r in rows}

@@ -143,3 +143,13 @@ async def test_rows_caught_mid_send_by_a_crash_are_parked_not_sent_twice(bot: Ha
     assert not any("Pengaduan DS-" in c.text for c in bot.api.calls if c.chat_id == GROUP)
     [(_, state, _, error)] = await outbox_rows(bot)
     assert state == "parked" and "tidak pasti" in error
+
+
+async def test_old_sent_messages_are_pruned_but_pending_ones_stay(bot: Harness) -> None:
+    await bot.link_group("dlh", GROUP)
+    await file_complaint(bot)
+    await bot.deliver()
+    await file_complaint(bot, description="Parit di depan sekolah tersumbat sampah plastik")
+    pruned = await bot.services.outbox.prune(dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
+    assert pruned == 2  # the first card and its notice
+    assert await bot.services.outbox.counts() == {"pending": 1}
