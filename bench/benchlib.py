@@ -56,6 +56,45 @@ def rss_kib() -> tuple[int, int]:
     return current, peak
 
 
+def system_busy_s() -> float:
+    """CPU seconds all processes on this machine have used so far (from /proc/stat)."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = stat.readline().split()[1:]
+    except OSError:
+        return float("nan")
+    values = [int(v) for v in fields]
+    # user nice system idle iowait irq softirq steal ...: everything but idle and iowait.
+    busy = sum(values[:3]) + sum(values[5:8])
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
+class Stopwatch:
+    """Wall time, this process's CPU time and the CPU the rest of the machine used meanwhile
+    (other people's test runs on a shared machine slow a benchmark down: say so)."""
+
+    def start(self) -> Stopwatch:
+        self._wall = time.perf_counter()
+        self._cpu = time.process_time()
+        self._busy = system_busy_s()
+        return self
+
+    def stop(self) -> dict[str, float]:
+        wall = time.perf_counter() - self._wall
+        cpu = time.process_time() - self._cpu
+        busy = system_busy_s() - self._busy
+        return {"wall_s": wall, "cpu_s": cpu, "others_cores": max(0.0, busy - cpu) / wall}
+
+
+def load_line() -> str:
+    try:
+        with open("/proc/loadavg", encoding="ascii") as loadavg:
+            one, five, fifteen = loadavg.read().split()[:3]
+    except OSError:
+        return "load      ?"
+    return f"load      {one} {five} {fifteen} (1/5/15 min) at start; the machine may be shared"
+
+
 # -- describing the run ----------------------------------------------------------------
 def _cpu_model() -> str:
     try:
@@ -145,6 +184,7 @@ def machine_info(*, fsync: bool = True) -> list[str]:
         disk += f"; raw FULL-sync commit rate {fsync_rate():,.0f}/s"
     lines.append(disk)
     lines.append(f"code      {code_version()}")
+    lines.append(load_line())
     return lines
 
 
@@ -161,13 +201,19 @@ def run_json_worker(command: list[str], label: str) -> dict:
 
 
 # -- output --------------------------------------------------------------------------------
-def table(header: Sequence[str], rows: Sequence[Sequence[str]], left: int = 1) -> list[str]:
-    """A plain-text table; the first `left` columns are left-aligned, the rest right-aligned."""
+def table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    left: int = 1,
+    also_left: Sequence[int] = (),
+) -> list[str]:
+    """A plain-text table; the first `left` columns (and those in `also_left`) are
+    left-aligned, the rest right-aligned."""
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
 
     def fmt(cells: Sequence[str]) -> str:
         return " | ".join(
-            c.ljust(w) if i < left else c.rjust(w)
+            c.ljust(w) if i < left or i in also_left else c.rjust(w)
             for i, (c, w) in enumerate(zip(cells, widths, strict=True))
         ).rstrip()
 
