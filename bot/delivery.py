@@ -31,6 +31,7 @@ from telegram.error import (
 from bot import render, texts
 from bot.services.complaints import ComplaintService, utcnow
 from bot.services.outbox import Outbox, OutboxRow
+from faq.formatting import escape, split_html
 
 log = logging.getLogger(__name__)
 
@@ -200,7 +201,7 @@ class OutboxWorker:
         if row.kind == "triage_notice":
             assert row.chat_id is not None
             text = texts.TRIAGE_NOTICE.format(
-                ticket=row.payload["ticket"], reason=render.escape(row.payload["reason"])
+                ticket=row.payload["ticket"], reason=escape(row.payload["reason"])
             )
             message = await self.bot.send_message(row.chat_id, text)
             return message.message_id
@@ -278,9 +279,15 @@ class OutboxWorker:
                     else texts.GROUP_RESIDENT_MESSAGE
                 )
                 text = template.format(
-                    ticket=complaint.ticket, text=render.escape(row.payload.get("text") or "")
+                    ticket=complaint.ticket, text=escape(row.payload.get("text") or "")
                 )
-                message = await self.bot.send_message(chat_id, text, reply_parameters=reply)
+                # A long reply (masking can lengthen it) goes in several messages.
+                for part in split_html(text):
+                    message = await self.bot.send_message(chat_id, part, reply_parameters=reply)
+                    await self.complaints.remember_message(
+                        chat_id, message.message_id, complaint.id, "officer"
+                    )
+                return message.message_id
             await self.complaints.remember_message(
                 chat_id, message.message_id, complaint.id, "officer"
             )
@@ -295,13 +302,18 @@ class OutboxWorker:
             message = await self.bot.send_message(resident_chat, text, reply_markup=_markup(markup))
         elif kind == "relay_to_resident":
             text = texts.NOTIFY_OFFICER_MESSAGE.format(
-                opd_name=render.escape(
+                opd_name=escape(
                     render.opd_name(knowledge, complaint.opd_id, complaint.kecamatan_name)
                 ),
                 ticket=complaint.ticket,
-                text=render.escape(row.payload["text"]),
+                text=escape(row.payload["text"]),
             )
-            message = await self.bot.send_message(resident_chat, text)
+            for part in split_html(text):  # a long reply goes in several messages
+                message = await self.bot.send_message(resident_chat, part)
+                await self.complaints.remember_message(
+                    resident_chat, message.message_id, complaint.id, "resident"
+                )
+            return message.message_id
         else:
             raise ValueError(f"unknown outbox kind {kind!r}")
         await self.complaints.remember_message(

@@ -10,7 +10,13 @@ from typing import Any
 
 from bot import texts
 from bot.services.calendar import format_date
-from bot.services.complaints import KECAMATAN_OPD, TRANSITIONS, Complaint, Event
+from bot.services.complaints import (
+    KECAMATAN_OPD,
+    SENSITIVE_OPDS,
+    TRANSITIONS,
+    Complaint,
+    Event,
+)
 from bot.services.redaction import redact
 from bot.services.router import TRIAGE_OPD
 from db import parse_db_time
@@ -91,11 +97,12 @@ def card(
 ) -> tuple[str, Markup | None, list[str]]:
     """(text, buttons, continuation parts) of the card officers see. No resident identity
     unless the resident chose to share it and the complaint is not sensitive."""
-    if complaint.share_identity and not complaint.sensitive and complaint.reporter_name:
+    sensitive = complaint.sensitive or complaint.opd_id in SENSITIVE_OPDS
+    if complaint.share_identity and not sensitive and complaint.reporter_name:
         reporter = escape(complaint.reporter_name)
         if complaint.reporter_phone:
             reporter += f" ({escape(complaint.reporter_phone)})"
-    elif complaint.sensitive:
+    elif sensitive:
         reporter = texts.CARD_REPORTER_HIDDEN_SENSITIVE
     else:
         reporter = texts.CARD_REPORTER_HIDDEN
@@ -108,7 +115,10 @@ def card(
     )
     triage_line = ""
     if complaint.opd_id == TRIAGE_OPD and complaint.triage_reason and moved_to is None:
-        triage_line = texts.CARD_TRIAGE.format(reason=escape(complaint.triage_reason))
+        reason = complaint.triage_reason
+        if len(reason) > 300:  # an officer's long reason must not crowd out the card
+            reason = reason[:300] + "…"
+        triage_line = texts.CARD_TRIAGE.format(reason=escape(reason))
     if moved_to is not None:
         footer = texts.CARD_FOOTER_MOVED.format(opd_name=escape(moved_to))
         status = "Dipindahkan"

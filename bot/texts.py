@@ -128,6 +128,7 @@ ERROR_APOLOGY = (
     "Maaf, terjadi gangguan di sistem kami saat memproses pesan Anda. 🙏 "
     "Silakan coba lagi sebentar lagi."
 )
+PRIVATE_ONLY_BUTTON = "Tombol ini hanya berlaku di chat pribadi dengan bot."
 STALE_BUTTON = "Tombol ini sudah tidak berlaku. Silakan mulai lagi dari /start."
 
 
@@ -413,7 +414,8 @@ OFFICER_WHAT = {
     "alihkan": "dialihkan",
 }
 OFFICER_REFUSED = {
-    "unknown": "Pengaduan tidak ditemukan.",
+    # An unknown ticket gets the same answer as another group's: a guess reveals nothing.
+    "unknown": "Tombol ini hanya bisa dipakai di grup dinas yang menangani pengaduan ini.",
     "wrong_group": "Tombol ini hanya bisa dipakai di grup dinas yang menangani pengaduan ini.",
     "stale": "Kartu ini sudah tidak berlaku; pakai kartu terbaru pengaduan ini.",
     "not_allowed": "Tidak bisa: status pengaduan ini sekarang {status}.",
@@ -421,6 +423,10 @@ OFFICER_REFUSED = {
     "bad_target": "Tujuan itu tidak bisa dipilih.",
     "same_target": "Pengaduan sudah berada di dinas itu.",
 }
+OFFICER_NOTE_TOO_LONG = (
+    "Catatan terlalu panjang (paling banyak {limit} karakter). Mohon ringkas, lalu balas lagi "
+    "pesan permintaan catatan."
+)
 OFFICER_NOTE_EMPTY = "Catatan tidak boleh kosong. Balas lagi pesan permintaan catatan."
 OFFICER_RELAYED = "Pesan diteruskan ke pelapor {ticket}."
 OFFICER_RELAY_CLOSED = "Pengaduan {ticket} sudah ditutup; pesan tidak diteruskan."

@@ -116,7 +116,7 @@ async def link_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     else:
         opd = knowledge.opds.get(args[0])
         if opd is None:
-            await message.reply_text(texts.GROUP_LINK_UNKNOWN.format(opd_id=escape(args[0])))
+            await message.reply_text(texts.GROUP_LINK_UNKNOWN.format(opd_id=escape(args[0][:64])))
             return
         if opd.is_external:
             await message.reply_text(texts.GROUP_LINK_EXTERNAL.format(opd_name=escape(opd.name)))

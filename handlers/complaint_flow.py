@@ -25,7 +25,7 @@ from bot.services.complaints import KECAMATAN_OPD, Draft, parse_time
 from bot.services.regions import Desa, Kecamatan
 from bot.services.router import TRIAGE_OPD
 from faq.formatting import escape
-from handlers.context import Services, services
+from handlers.context import Services, refuse_outside_private, services
 
 log = logging.getLogger(__name__)
 
@@ -431,6 +431,8 @@ async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Dr
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
+    if await refuse_outside_private(update):
+        return
     message = query.message if isinstance(query.message, Message) else None
     if message is None:
         await query.answer(texts.STALE_BUTTON, show_alert=True)
@@ -544,7 +546,8 @@ async def _confirm(
     if draft is None or draft.nonce != nonce:
         # Pressed twice, or an old summary: answer with the ticket it already produced.
         complaint = await svc.complaints.by_draft_nonce(nonce)
-        if complaint is None:
+        owner = await svc.complaints.find_resident(update.effective_user.id)
+        if complaint is None or complaint.resident_id != owner:  # a forwarded summary
             await message.reply_text(texts.STALE_BUTTON)
             return
         await message.reply_text(

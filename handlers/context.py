@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.services.calendar import WorkingCalendar
@@ -48,6 +50,23 @@ class Services:
         if self.settings.admin_chat_id is not None:
             return [self.settings.admin_chat_id]
         return list(self.settings.admin_ids)
+
+
+def in_private_chat(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == ChatType.PRIVATE
+
+
+async def refuse_outside_private(update: Update) -> bool:
+    """Residents' buttons act only in their private chat: pressed in a group (a forwarded
+    message), they would show or change a resident's things in front of others."""
+    if in_private_chat(update):
+        return False
+    if update.callback_query is not None:
+        from bot import texts
+
+        await update.callback_query.answer(texts.PRIVATE_ONLY_BUTTON, show_alert=True)
+    return True
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

@@ -20,6 +20,7 @@ from handlers.context import Services, services
 log = logging.getLogger(__name__)
 
 GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
+MAX_NOTE_CHARS = 1000  # a resolution note or a reason: short enough for one notice
 
 
 def _officer(update: Update) -> Officer:
@@ -157,6 +158,10 @@ async def on_group_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             return
         if not text:
             await message.reply_text(texts.OFFICER_NOTE_EMPTY)
+            return
+        if len(text) > MAX_NOTE_CHARS:
+            # The note goes to the resident in one message with their rating buttons.
+            await message.reply_text(texts.OFFICER_NOTE_TOO_LONG.format(limit=MAX_NOTE_CHARS))
             return
         officer = _officer(update)
         result = await svc.complaints.officer_action(

@@ -14,7 +14,7 @@ from bot.services.assistant import Reply
 from faq.formatting import split_html
 from faq.models import Topic
 from handlers import complaint_flow, keyboards, tracking
-from handlers.context import services
+from handlers.context import refuse_outside_private, services
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +142,8 @@ async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every inline button residents press."""
     query = update.callback_query
     assert query is not None
+    if await refuse_outside_private(update):
+        return
     prefix, _, rest = (query.data or "").partition(":")
     message = query.message if isinstance(query.message, Message) else None
     svc = services(context)

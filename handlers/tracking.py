@@ -9,7 +9,7 @@ from bot import render, texts
 from bot.services.calendar import format_date
 from bot.services.tickets import normalize_ticket
 from faq.formatting import escape, split_html
-from handlers.context import services
+from handlers.context import refuse_outside_private, services
 
 
 async def status_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -62,6 +62,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """r:<ticket>:<1-5> rates a finished complaint; r:<ticket>:buka reopens it."""
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
+    if await refuse_outside_private(update):
+        return
     message = query.message if isinstance(query.message, Message) else None
     parts = (query.data or "").split(":")
     svc = services(context)
@@ -77,7 +79,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if choice == "buka":
         result = await svc.complaints.reopen(complaint, resident_id, None)
         reply = texts.REOPENED
-    elif choice.isdigit():
+    elif choice in ("1", "2", "3", "4", "5"):
         result = await svc.complaints.rate(complaint, resident_id, int(choice))
         reply = texts.RATED
     else:

@@ -717,13 +717,15 @@ class ComplaintService:
                 new_opd, triage_reason, due = target or TRIAGE_OPD, None, None
             cursor = await conn.execute(
                 "UPDATE complaint SET status = ?, opd_id = ?, triage_reason = ?, due_at = ?,"
-                " updated_at = ? WHERE id = ? AND status = ? AND opd_id = ?",
+                " updated_at = ?, sensitive = MAX(sensitive, ?)"
+                " WHERE id = ? AND status = ? AND opd_id = ?",
                 (
                     status_to,
                     new_opd,
                     triage_reason,
                     db_time(due) if due else None,
                     db_time(now),
+                    int(new_opd in SENSITIVE_OPDS),  # moved to DP3AP2KB/Inspektorat: anonymous
                     complaint.id,
                     complaint.status,
                     complaint.opd_id,
@@ -786,9 +788,17 @@ class ComplaintService:
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE complaint SET status = 'baru', opd_id = ?, triage_reason = NULL,"
+                " sensitive = MAX(sensitive, ?),"
                 " due_at = NULL, card_chat_id = NULL, card_message_id = NULL, updated_at = ?"
                 " WHERE id = ? AND status = ? AND opd_id = ?",
-                (target, db_time(self.clock()), complaint.id, complaint.status, complaint.opd_id),
+                (
+                    target,
+                    int(target in SENSITIVE_OPDS),
+                    db_time(self.clock()),
+                    complaint.id,
+                    complaint.status,
+                    complaint.opd_id,
+                ),
             )
             if cursor.rowcount != 1:
                 return ActionResult(False, "not_allowed", complaint)
@@ -828,7 +838,11 @@ class ComplaintService:
             " AND ((opd_id = ? AND triage_reason IS NOT NULL) OR EXISTS (SELECT 1 FROM outbox o"
             "   WHERE o.complaint_id = complaint.id AND o.kind = 'card' AND ((o.state = 'pending'"
             "   AND o.last_error LIKE 'belum ada grup%') OR (o.state = 'parked'"
-            "   AND complaint.card_message_id IS NULL)))) ORDER BY id LIMIT ?",
+            "   AND complaint.card_message_id IS NULL)))"
+            # Shown in the triage group because its own group is not linked yet.
+            " OR NOT EXISTS (SELECT 1 FROM opd_group g WHERE g.opd_id = CASE"
+            "   WHEN complaint.opd_id = 'kecamatan' THEN 'kecamatan:' || complaint.kecamatan_code"
+            "   ELSE complaint.opd_id END)) ORDER BY id LIMIT ?",
             (TRIAGE_OPD, limit),
         )
         found = []
