@@ -27,7 +27,6 @@ import csv
 import datetime as dt
 import gc
 import json
-import math
 import os
 import platform
 import random
@@ -40,6 +39,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import percentile_ms, rss_kib  # noqa: E402  (after the path is set)
 
 DEFAULT_QUESTIONS = PROJECT_ROOT.parent / "shared" / "eval" / "ask_dev.csv"
 FAQ_DIR = PROJECT_ROOT / "faq" / "content"
@@ -54,31 +55,9 @@ VOCAB_MODES = ("weighted", "uniform")
 
 
 # -- measuring helpers ---------------------------------------------------------------
-def rss_kib() -> tuple[int, int]:
-    """(current RSS, peak RSS) of this process in KiB."""
-    current = peak = 0
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    current = int(line.split()[1])
-                elif line.startswith("VmHWM:"):
-                    peak = int(line.split()[1])
-    except OSError:
-        pass
-    if not peak:
-        import resource
-
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-        current = current or peak
-    return current, peak
-
-
 def percentile(samples: list[int], q: float) -> float:
     """Nearest-rank percentile (q in 0..100) of nanosecond samples, in milliseconds."""
-    ordered = sorted(samples)
-    rank = max(1, math.ceil(q / 100 * len(ordered)))
-    return ordered[rank - 1] / 1e6
+    return percentile_ms(samples, q)
 
 
 def read_questions(path: Path) -> list[tuple[str, str]]:
