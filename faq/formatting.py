@@ -65,6 +65,21 @@ def escape(text: str) -> str:
 TELEGRAM_TEXT_LIMIT = 4096
 
 
+def _cut_point(text: str, limit: int) -> int:
+    """Where to cut `text` at or before `limit` without splitting an entity (&amp;) or a tag."""
+    if len(text) <= limit:
+        return len(text)
+    cut = limit
+    amp, semi = text.rfind("&", 0, cut), text.rfind(";", 0, cut)
+    if amp > semi and cut - amp <= 8:  # "&lt" would be cut from its ";"
+        cut = amp
+    lt, gt = text.rfind("<", 0, cut), text.rfind(">", 0, cut)
+    if lt > gt:  # inside a tag
+        cut = lt
+    space = text.rfind(" ", int(cut * 0.8), cut)
+    return space + 1 if space > 0 else max(cut, 1)
+
+
 def split_html(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
     """Split an HTML message into parts Telegram accepts, at line breaks where possible.
 
@@ -76,12 +91,13 @@ def split_html(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
     parts: list[str] = []
     current = ""
     for line in text.split("\n"):
-        while len(line) > limit:  # a single enormous line: cut it hard
+        while len(line) > limit:  # a single enormous line: cut it, never inside an entity
             if current:
                 parts.append(current)
                 current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
+            cut = _cut_point(line, limit)
+            parts.append(line[:cut])
+            line = line[cut:]
         candidate = f"{current}\n{line}" if current else line
         if len(candidate) > limit:
             parts.append(current)
@@ -94,7 +110,10 @@ def split_html(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
     for part in parts:
         if check_html(part):
             plain = escape(plain_text(part))
-            safe.extend(plain[i : i + limit] for i in range(0, len(plain), limit))
+            while plain:
+                cut = _cut_point(plain, limit)
+                safe.append(plain[:cut])
+                plain = plain[cut:]
         else:
             safe.append(part)
     return [p for p in safe if p.strip()]

@@ -26,3 +26,11 @@ def test_split_keeps_every_part_within_the_limit_and_valid() -> None:
 def test_split_of_one_enormous_line_falls_back_to_plain_text() -> None:
     parts = split_html("<b>" + "x" * 9000 + "</b>", 4096)
     assert all(len(p) <= 4096 and check_html(p) == [] for p in parts)
+
+
+def test_split_never_cuts_an_entity_in_two() -> None:
+    for width in range(4090, 4100):
+        text = "&lt;0" * 2000
+        parts = split_html(text[: width * 2], 4096)
+        assert all(len(p) <= 4096 and check_html(p) == [] for p in parts)
+        assert plain_text("".join(parts)) == plain_text(text[: width * 2])
