@@ -14,6 +14,7 @@ import itertools
 import json
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,6 +105,9 @@ class LocalBotApi(BaseRequest):
     def __init__(self) -> None:
         self.calls: list[ApiCall] = []
         self.faults: deque[Fault] = deque()
+        # Optional fault source consulted on every call (after the queued faults): tests
+        # use it to inject failures at random and in bursts.
+        self.chaos: Callable[[str, dict[str, Any]], Fault | None] | None = None
         self._message_ids = itertools.count(1000)
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._lock = asyncio.Lock()
@@ -132,6 +136,8 @@ class LocalBotApi(BaseRequest):
         api_method = url.rsplit("/", 1)[-1]
         params = _decode(request_data.json_parameters if request_data else {})
         fault = self._take_fault(api_method)
+        if fault is None and self.chaos is not None:
+            fault = self.chaos(api_method, params)
         if fault is not None:
             if fault.timeout:
                 raise TimedOut("local fault: timed out")
