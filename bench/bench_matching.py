@@ -40,7 +40,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import percentile_ms, rss_kib  # noqa: E402  (after the path is set)
+from benchlib import code_version as shared_code_version  # noqa: E402  (path set above)
+from benchlib import percentile_ms, rss_kib  # noqa: E402
 
 DEFAULT_QUESTIONS = PROJECT_ROOT.parent / "shared" / "eval" / "ask_dev.csv"
 FAQ_DIR = PROJECT_ROOT / "faq" / "content"
@@ -254,26 +255,8 @@ def machine_info() -> list[str]:
 
 
 def code_version() -> str:
-    """The commit measured, and whether the matching code differs from it (others edit it)."""
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        changed = subprocess.run(
-            ["git", "status", "--porcelain", "--", "faq", "bot/services"],
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.split("\n")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown (not a git checkout)"
-    changed = sorted(line[3:] for line in changed if line.strip())
-    return f"git {head}" + (f" + uncommitted changes in {', '.join(changed)}" if changed else "")
+    """The commit measured, and whether the matching code differs from it."""
+    return shared_code_version(("faq", "bot/services"))
 
 
 def table(results: list[dict]) -> list[str]:
