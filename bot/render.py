@@ -258,3 +258,9 @@ def escalation(overdue: list[dict[str, Any]], knowledge: KnowledgeBase) -> str:
         kept = text[: TELEGRAM_TEXT_LIMIT - 40].rsplit("\n", 1)[0]
         text = kept + f"\n… dan {text.count(chr(10)) - kept.count(chr(10))} lainnya (/statistik)"
     return text
+
+
+def refusal(reason: str, complaint: Complaint | None) -> str:
+    """Why an officer's or admin's action was refused, in words."""
+    status = texts.STATUS_LABELS.get(complaint.status, "").lower() if complaint else ""
+    return texts.OFFICER_REFUSED[reason].format(status=status)

@@ -215,10 +215,7 @@ async def assign(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     result = await svc.complaints.admin_assign(ticket, target, _admin(update))
     if not result.ok or result.complaint is None:
-        status = texts.STATUS_LABELS.get(result.complaint.status, "") if result.complaint else ""
-        await query.answer(
-            texts.OFFICER_REFUSED[result.reason].format(status=status.lower()), show_alert=True
-        )
+        await query.answer(render.refusal(result.reason, result.complaint), show_alert=True)
         return
     svc.wake_outbox()
     name = render.opd_name(svc.knowledge.knowledge, target, result.complaint.kecamatan_name)

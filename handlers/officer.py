@@ -13,9 +13,9 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot import render, texts
-from bot.services.complaints import NEEDS_NOTE, TRANSITIONS, Complaint, Officer
+from bot.services.complaints import NEEDS_NOTE, TRANSITIONS, Officer
 from faq.formatting import escape
-from handlers.context import Services, services
+from handlers.context import services
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +59,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Delivered just before a crash, never recorded: this press proves where it is.
         if await svc.complaints.adopt_card(complaint, message.chat.id, message.message_id):
             complaint = await svc.complaints.by_ticket(ticket) or complaint
-    refusal = await _refusal(svc, complaint, action, message, from_card=from_card)
-    if refusal:
-        await query.answer(refusal, show_alert=True)
+    refusal = await svc.complaints.refusal(
+        complaint, action, message.chat.id, message.message_id if from_card else None
+    )
+    if refusal is not None:
+        await query.answer(render.refusal(refusal, complaint), show_alert=True)
         return
     if action in NEEDS_NOTE:
         await query.answer()
@@ -99,10 +101,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         card_message_id=message.message_id if from_card else None,
     )
     if not result.ok:
-        status = texts.STATUS_LABELS.get(result.complaint.status, "") if result.complaint else ""
-        await query.answer(
-            texts.OFFICER_REFUSED[result.reason].format(status=status.lower()), show_alert=True
-        )
+        await query.answer(render.refusal(result.reason, result.complaint), show_alert=True)
         return
     svc.wake_outbox()
     await query.answer(
@@ -124,22 +123,6 @@ def _is_our_card(message: Message, ticket: str, context: ContextTypes.DEFAULT_TY
         and sender.id == context.bot.id
         and f"Pengaduan {ticket}" in (message.text or "")
     )
-
-
-async def _refusal(
-    svc: Services, complaint: Complaint, action: str, message: Message, *, from_card: bool
-) -> str | None:
-    """Why this press may not act, checked before asking an officer for a note."""
-    acting_chat = await svc.complaints.card_chat(complaint)
-    if complaint.card_chat_id != message.chat.id or acting_chat != message.chat.id:
-        return texts.OFFICER_REFUSED["wrong_group"]
-    if from_card and complaint.card_message_id != message.message_id:
-        return texts.OFFICER_REFUSED["stale"]
-    allowed_from, _ = TRANSITIONS[action]
-    if complaint.status not in allowed_from:
-        status = texts.STATUS_LABELS.get(complaint.status, complaint.status).lower()
-        return texts.OFFICER_REFUSED["not_allowed"].format(status=status)
-    return None
 
 
 async def on_group_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -168,8 +151,7 @@ async def on_group_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             complaint.ticket, action, officer, message.chat.id, note=text
         )
         if not result.ok:
-            status = texts.STATUS_LABELS.get(complaint.status, "").lower()
-            await message.reply_text(texts.OFFICER_REFUSED[result.reason].format(status=status))
+            await message.reply_text(render.refusal(result.reason, result.complaint))
             return
         svc.wake_outbox()
         await message.reply_text(

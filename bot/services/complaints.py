@@ -683,14 +683,10 @@ class ComplaintService:
         complaint = await self.by_ticket(ticket)
         if complaint is None or action not in TRANSITIONS:
             return ActionResult(False, "unknown")
-        acting_chat = await self.card_chat(complaint)
-        if complaint.card_chat_id != chat_id or acting_chat != chat_id:
-            return ActionResult(False, "wrong_group", complaint)
-        if card_message_id is not None and card_message_id != complaint.card_message_id:
-            return ActionResult(False, "stale", complaint)
-        allowed_from, status_to = TRANSITIONS[action]
-        if complaint.status not in allowed_from:
-            return ActionResult(False, "not_allowed", complaint)
+        refusal = await self.refusal(complaint, action, chat_id, card_message_id)
+        if refusal is not None:
+            return ActionResult(False, refusal, complaint)
+        status_to = TRANSITIONS[action][1]
         if action in NEEDS_NOTE and not (note or "").strip():
             return ActionResult(False, "needs_note", complaint)
         if action == "alihkan":
@@ -871,6 +867,26 @@ class ComplaintService:
             (db_time(self.clock()),),
         )
         return {str(r[0]): (int(r[1] or 0), int(r[2] or 0), int(r[3] or 0)) for r in rows}
+
+    async def refusal(
+        self,
+        complaint: Complaint,
+        action: str,
+        chat_id: int,
+        card_message_id: int | None = None,
+    ) -> str | None:
+        """Why an officer in `chat_id` may not take `action` now (None: they may).
+
+        Checked again inside `officer_action`, and on its own before an officer is asked for
+        a note, so nobody writes a note for a press that cannot act."""
+        acting_chat = await self.card_chat(complaint)
+        if complaint.card_chat_id != chat_id or acting_chat != chat_id:
+            return "wrong_group"
+        if card_message_id is not None and card_message_id != complaint.card_message_id:
+            return "stale"
+        if complaint.status not in TRANSITIONS[action][0]:
+            return "not_allowed"
+        return None
 
     def _valid_target(self, target: str, complaint: Complaint) -> bool:
         opd = self.knowledge.knowledge.opds.get(target)
