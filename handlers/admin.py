@@ -151,6 +151,14 @@ async def list_opds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 done=done,
             )
         )
+    parked = await svc.outbox.parked(limit=5)
+    if parked:
+        counts = await svc.outbox.counts()
+        lines.append(texts.OUTBOX_PARKED_HEADER.format(count=counts.get("parked", 0)))
+        lines += [
+            texts.OUTBOX_PARKED_ITEM.format(kind=kind, reason=escape((reason or "-")[:200]))
+            for _, kind, reason in parked
+        ]
     await _reply_long(message, "\n".join(lines))
 
 

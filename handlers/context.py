@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
+from bot import texts
 from bot.services.calendar import WorkingCalendar
 from bot.services.complaints import ComplaintService
 from bot.services.knowledge import LiveKnowledge
@@ -63,8 +64,6 @@ async def refuse_outside_private(update: Update) -> bool:
     if in_private_chat(update):
         return False
     if update.callback_query is not None:
-        from bot import texts
-
         await update.callback_query.answer(texts.PRIVATE_ONLY_BUTTON, show_alert=True)
     return True
 

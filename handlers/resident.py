@@ -6,7 +6,6 @@ import logging
 import unicodedata
 
 from telegram import Message, Update
-from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot import texts
@@ -261,8 +260,3 @@ async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message is not None
     await update.effective_message.reply_text(texts.UNKNOWN_COMMAND)
-
-
-def is_private(update: Update) -> bool:
-    chat = update.effective_chat
-    return chat is not None and chat.type == ChatType.PRIVATE

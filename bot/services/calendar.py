@@ -50,16 +50,6 @@ class WorkingCalendar:
                 remaining -= 1
         return dt.datetime.combine(day, local.timetz())
 
-    def working_days_between(self, start: dt.datetime, end: dt.datetime) -> int:
-        """Whole working days from `start` to `end` (0 when `end` is not later)."""
-        day, last = start.astimezone(WIB).date(), end.astimezone(WIB).date()
-        count = 0
-        while day < last:
-            day += dt.timedelta(days=1)
-            if self.is_working_day(day):
-                count += 1
-        return count
-
 
 MONTHS = [
     "Januari",

@@ -324,19 +324,16 @@ class ComplaintService:
             )
             await self._event(conn, complaint_id, "dibuat", None, "baru", opd_id, "resident")
             await enqueue(conn, "card", complaint_id=complaint_id, payload={})
-            if triage_reason:
-                async with conn.execute(
-                    "SELECT ticket FROM complaint WHERE id = ?", (complaint_id,)
-                ) as cur:
-                    ticket_row = await cur.fetchone()
-                await self._notify_admins(conn, ticket_row[0], triage_reason)
             await conn.execute("DELETE FROM draft WHERE resident_id = ?", (draft.resident_id,))
             async with conn.execute(
                 f"SELECT {_COMPLAINT_COLUMNS} FROM complaint WHERE id = ?", (complaint_id,)
             ) as cur:
                 row = await cur.fetchone()
-        assert row is not None
-        return Submission(_complaint(row), created=True)
+            assert row is not None
+            complaint = _complaint(row)
+            if triage_reason:
+                await self._notify_admins(conn, complaint.ticket, triage_reason)
+        return Submission(complaint, created=True)
 
     async def _insert(
         self,
@@ -526,10 +523,6 @@ class ComplaintService:
             "SELECT chat_id FROM opd_group WHERE opd_id = ?", (destination,)
         )
         return int(row[0]) if row else None
-
-    async def destination_of_group(self, chat_id: int) -> str | None:
-        row = await self.db.fetchone("SELECT opd_id FROM opd_group WHERE chat_id = ?", (chat_id,))
-        return str(row[0]) if row else None
 
     async def migrate_group(self, old_chat_id: int, new_chat_id: int) -> None:
         """A group became a supergroup: its id changed, its links and cards move with it."""

@@ -273,3 +273,17 @@ async def test_sighup_reloads_and_a_broken_file_keeps_the_working_faq(
         assert knowledge.assistant is not before  # the new files are live
     finally:
         asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+
+
+async def test_opd_list_shows_messages_that_could_not_be_sent(bot: Harness) -> None:
+    from bot.local_api import Fault
+
+    await bot.link_group("dlh", DLH_GROUP)
+    await file_complaint(bot)
+    bot.api.faults.append(
+        Fault("sendMessage", status=400, description="Bad Request: chat not found")
+    )
+    await bot.deliver()
+    text = plain_text("\n".join(c.text for c in bot.shown(await bot.simulator.send("/opd", ADMIN))))
+    assert "Pesan tertahan (tidak bisa dikirim): 1" in text
+    assert "card: ditolak Telegram: Chat not found" in text
