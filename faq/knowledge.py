@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from faq.models import Category, CategoryFile, FaqFile, Opd, OpdFile, Topic
-from faq.problems import Problem, read_yaml, validate
+from faq.models import Category, CategoryFile, FaqFile, Opd, OpdFile, RoutingPolicy, Topic
+from faq.problems import Problem, YamlDocument, read_yaml, validate
 
 REQUIRED_TOPICS_FILE = Path(__file__).resolve().parent / "required_topics.txt"
 DEFAULT_CATEGORIES_FILE = Path(__file__).resolve().parent.parent / "data" / "categories.yaml"
@@ -31,6 +32,11 @@ class KnowledgeBase:
     def opd_of(self, topic: Topic) -> Opd | None:
         return self.opds.get(topic.opd)
 
+    @cached_property
+    def policy(self) -> RoutingPolicy:
+        """Triage, per-kecamatan and always-anonymous OPDs, from the OPD directory."""
+        return RoutingPolicy.of(self.opds)
+
 
 def required_topic_ids() -> list[str]:
     lines = REQUIRED_TOPICS_FILE.read_text(encoding="utf-8").splitlines()
@@ -51,7 +57,47 @@ def load_opds(path: Path) -> tuple[dict[str, Opd], list[Problem]]:
             line = doc.line_of(("opds", index, "id"))
             problems.append(Problem(str(path), line, f"id OPD '{opd.id}' dipakai dua kali"))
         opds[opd.id] = opd
+    problems += _policy_problems(path, doc, model.opds)  # type: ignore[attr-defined]
     return opds, problems
+
+
+# Routing-policy flags of the OPD file: how many OPDs may carry each.
+_POLICY_FLAGS = {
+    "triage": "tepat satu OPD",
+    "per_kecamatan": "paling banyak satu OPD",
+    "always_anonymous": None,  # any number
+}
+
+
+def _policy_problems(path: Path, doc: YamlDocument, opds: list[Opd]) -> list[Problem]:
+    """The routing policy is usable: one triage OPD, at most one per-kecamatan OPD, and no
+    policy flag on a body outside the Pemkab (it never receives tickets)."""
+    problems: list[Problem] = []
+    for flag, rule in _POLICY_FLAGS.items():
+        flagged = [(i, o) for i, o in enumerate(opds) if getattr(o, flag)]
+        for index, opd in flagged:
+            if opd.is_external:
+                line = doc.line_of(("opds", index, flag))
+                problems.append(
+                    Problem(str(path), line, f"'{opd.id}' di luar Pemkab; '{flag}' hanya untuk OPD")
+                )
+        if flag == "triage" and not flagged:
+            problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    "tidak ada OPD dengan 'triage: true'; tandai tepat satu OPD (mis. kominfostan)"
+                    " yang memutuskan pengaduan yang rutenya tidak yakin",
+                )
+            )
+        if rule is not None and len(flagged) > 1:
+            for index, _ in flagged[1:]:
+                line = doc.line_of(("opds", index, flag))
+                others = ", ".join(o.id for _, o in flagged)
+                problems.append(
+                    Problem(str(path), line, f"'{flag}: true' dipakai {others}; boleh {rule}")
+                )
+    return problems
 
 
 def load_categories(path: Path, opds: dict[str, Opd]) -> tuple[dict[str, Category], list[Problem]]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
@@ -102,10 +104,40 @@ class Opd(BaseModel):
     keywords: TextList = Field(default_factory=list)
     contact: Contact = Field(default_factory=Contact)
     notes: str = ""
+    # Routing policy (see `RoutingPolicy`): admins change it here, not in code.
+    triage: bool = False
+    per_kecamatan: bool = False
+    always_anonymous: bool = False
 
     @property
     def is_external(self) -> bool:
         return self.kind == "external"
+
+
+@dataclass(frozen=True)
+class RoutingPolicy:
+    """The routing decisions the OPD directory makes (its `triage`, `per_kecamatan` and
+    `always_anonymous` flags), so no OPD id is written in code."""
+
+    triage: str | None  # decides what nothing routes confidently; the fallback group
+    per_kecamatan: str | None  # one group per kecamatan; the kecamatan fallback
+    always_anonymous: frozenset[str]  # officers never see who reported
+
+    @classmethod
+    def of(cls, opds: Mapping[str, Opd]) -> RoutingPolicy:
+        """The policy of a directory (`load_opds` has checked there is one triage OPD)."""
+        return cls(
+            triage=next((o.id for o in opds.values() if o.triage), None),
+            per_kecamatan=next((o.id for o in opds.values() if o.per_kecamatan), None),
+            always_anonymous=frozenset(o.id for o in opds.values() if o.always_anonymous),
+        )
+
+    def group_key(self, opd_id: str, kecamatan_code: str | None) -> str:
+        """The key of the group that acts for `opd_id`: the OPD id, or `<opd>:<kecamatan
+        code>` for the per-kecamatan OPD (one group per kantor camat)."""
+        if opd_id == self.per_kecamatan and kecamatan_code:
+            return f"{opd_id}:{kecamatan_code}"
+        return opd_id
 
 
 class OpdFile(BaseModel):
