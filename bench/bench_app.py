@@ -295,8 +295,8 @@ def last_with_buttons(calls):
 
 
 async def faq_workload(sim, n: int, warmup: int, mark) -> dict:
-    from bot.simulator import Person
-    from handlers.keyboards import FEEDBACK
+    from bot.offline.simulator import Person
+    from bot.presentation.callbacks import FEEDBACK
 
     # At most 10 messages per resident, far below the flood control (default 20 a minute).
     crowd = max(200, -(-(n + warmup) // 10))
@@ -325,7 +325,7 @@ async def faq_workload(sim, n: int, warmup: int, mark) -> dict:
 
 async def file_complaint(sim, person, index: int, timers: dict[str, Timer] | None) -> str:
     """One complete flow; returns the ticket. `timers`: per-step latency, or None."""
-    from bot import texts
+    from bot.presentation import texts
 
     category, description = COMPLAINTS[index % len(COMPLAINTS)]
     place = PLACES[index % len(PLACES)]
@@ -355,7 +355,7 @@ async def file_complaint(sim, person, index: int, timers: dict[str, Timer] | Non
 
 
 async def complaint_workload(sim, n: int, warmup: int, mark) -> dict:
-    from bot.simulator import Person
+    from bot.offline.simulator import Person
 
     for i in range(warmup):
         await file_complaint(sim, Person(id=7_900_000 + i), i, None)
@@ -386,8 +386,8 @@ async def complaint_workload(sim, n: int, warmup: int, mark) -> dict:
 
 
 async def officer_workload(sim, app, n: int, warmup: int, mark) -> dict:
-    from bot import texts
-    from bot.simulator import Person
+    from bot.offline.simulator import Person
+    from bot.presentation import texts
     from handlers.context import SERVICES_KEY
 
     svc = app.bot_data[SERVICES_KEY]
@@ -492,9 +492,9 @@ async def run_scenario(
     profiler: Any = None,
 ) -> dict:
     from bot.app import build_application, running
-    from bot.local_api import LocalBotApi
+    from bot.offline.local_api import LocalBotApi
+    from bot.offline.simulator import Simulator
     from bot.settings import Settings
-    from bot.simulator import Simulator
     from handlers.context import SERVICES_KEY
 
     with tempfile.TemporaryDirectory(prefix="bench-app-") as tmp:

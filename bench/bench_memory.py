@@ -112,7 +112,7 @@ async def traffic(app, api, *, residents_with_complaints: list[int] = ()) -> tup
     number of updates and their mean latency in ms."""
     from bench_app import FAQ_QUESTIONS, file_complaint
 
-    from bot.simulator import Person, Simulator
+    from bot.offline.simulator import Person, Simulator
 
     sim = Simulator(app, api)
     started = time.perf_counter()
@@ -132,7 +132,7 @@ async def traffic(app, api, *, residents_with_complaints: list[int] = ()) -> tup
 
 async def worker_app(path: str | None) -> dict:
     from bot.app import build_application, running
-    from bot.local_api import LocalBotApi
+    from bot.offline.local_api import LocalBotApi
     from bot.settings import Settings
 
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp:
@@ -172,6 +172,7 @@ async def worker_store(path: str, count: int) -> dict:
 
     from bot.services.calendar import WorkingCalendar
     from bot.services.complaints import ComplaintService, Draft, fingerprint
+    from bot.services.complaints.routing import route
     from bot.services.knowledge import LiveKnowledge
     from bot.services.redaction import redact
     from bot.services.regions import Regions
@@ -218,7 +219,8 @@ async def worker_store(path: str, count: int) -> dict:
                     kecamatan_code=place.kecamatan.code,
                     kecamatan_name=place.kecamatan.name,
                 )
-                routes[key] = service.route_draft(draft)
+                decision = route(draft, knowledge)
+                routes[key] = (decision.opd, decision.score, decision.triage_reason)
             opd_id, score, reason = routes[key]
             ticket = new_ticket()
             while ticket in tickets:  # the service retries on a collision, so do we
@@ -320,11 +322,11 @@ async def worker_lifecycle(count: int) -> dict:
     """Bytes per complaint: as submitted, and after a full lifecycle through the real app."""
     from bench_app import file_complaint
 
-    from bot import texts
     from bot.app import build_application, running
-    from bot.local_api import LocalBotApi
+    from bot.offline.local_api import LocalBotApi
+    from bot.offline.simulator import Person, Simulator
+    from bot.presentation import texts
     from bot.settings import Settings
-    from bot.simulator import Person, Simulator
     from handlers.context import SERVICES_KEY
 
     with tempfile.TemporaryDirectory(prefix="bench-lifecycle-") as tmp:

@@ -92,6 +92,7 @@ def drafts(knowledge, regions, resident_ids: list[int]) -> list:
 async def measure(config: str, n_submit: int, n_raw: int) -> dict:
     from bot.services.calendar import WorkingCalendar
     from bot.services.complaints import ComplaintService
+    from bot.services.complaints.routing import route
     from bot.services.knowledge import LiveKnowledge
     from bot.services.regions import Regions
     from db import Database
@@ -121,12 +122,12 @@ async def measure(config: str, n_submit: int, n_raw: int) -> dict:
         rows = await db.fetchall("SELECT id FROM resident ORDER BY id")
         work = drafts(knowledge, regions, [int(r[0]) for r in rows])
         for draft in work[:warmup]:
-            await service.submit(draft)
+            await service.submissions.submit(draft)
         timed = work[warmup:]
         # Routing alone (pure CPU, no database), on the same drafts.
         started = time.perf_counter_ns()
         for draft in timed:
-            service.route_draft(draft)
+            route(draft, knowledge)
         route_ms = (time.perf_counter_ns() - started) / len(timed) / 1e6
         gc.collect()
         samples: list[int] = []
@@ -134,7 +135,7 @@ async def measure(config: str, n_submit: int, n_raw: int) -> dict:
         watch = Stopwatch().start()
         for draft in timed:
             t0 = time.perf_counter_ns()
-            submission = await service.submit(draft)
+            submission = await service.submissions.submit(draft)
             samples.append(time.perf_counter_ns() - t0)
             created += submission.created
         submit = watch.stop()

@@ -39,7 +39,8 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.delivery import OutboxWorker
-from bot.local_api import LocalBotApi
+from bot.offline.local_api import LocalBotApi
+from bot.presentation import callbacks
 from bot.services.calendar import WorkingCalendar
 from bot.services.complaints import ComplaintService
 from bot.services.deadlines import DeadlineService
@@ -167,11 +168,12 @@ def register_handlers(application: Application) -> None:
     add(CommandHandler("statistik", admin.statistics))
     add(CommandHandler("ekspor", admin.export))
     add(CommandHandler("pertanyaan", admin.unanswered))
-    # Buttons, by callback-data prefix.
-    add(CallbackQueryHandler(officer.on_button, pattern=r"^k:"))
-    add(CallbackQueryHandler(tracking.on_button, pattern=r"^r:"))
-    add(CallbackQueryHandler(admin.assign, pattern=r"^g:"))
-    add(CallbackQueryHandler(complaint_flow.on_button, pattern=r"^[clpsex]:"))
+    # Buttons, by callback-data prefix (bot/presentation/callbacks.py names them all).
+    add(CallbackQueryHandler(officer.on_button, pattern=callbacks.OFFICER_PATTERN))
+    add(CallbackQueryHandler(tracking.on_button, pattern=callbacks.TRACKING_PATTERN))
+    add(CallbackQueryHandler(admin.assign, pattern=callbacks.ASSIGN_PATTERN))
+    add(CallbackQueryHandler(complaint_flow.on_button, pattern=callbacks.FLOW_PATTERN))
+    # Residents' question buttons, and any press nobody above took ("no longer valid").
     add(CallbackQueryHandler(resident.callback))
     # Officers replying in their group (to a card, or to a request for a note).
     add(MessageHandler(GROUPS & filters.REPLY & filters.UpdateType.MESSAGE, officer.on_group_reply))

@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         if command == "run":
             return _run(settings)
         if command == "chat":
-            from bot.terminal import run_chat
+            from bot.offline.terminal import run_chat
 
             # The terminal is the conversation; routine log lines would interrupt it.
             if logging.getLogger().level < logging.WARNING:
@@ -180,7 +180,7 @@ def _faq_check(settings: Settings) -> int:
 
 
 def _eval(settings: Settings, kind: str, file: Path, fail_under: float | None, worst: int) -> int:
-    from bot.evaluation import ASK_GROUPS, evaluate_ask, evaluate_route, read_cases
+    from bot.offline.evaluation import ASK_GROUPS, evaluate_ask, evaluate_route, read_cases
 
     try:
         cases = read_cases(file)

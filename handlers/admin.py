@@ -12,15 +12,14 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.ext import ContextTypes
 
-from bot import render, texts
+from bot.presentation import callbacks, render, texts
 from bot.services.calendar import format_date
-from bot.services.complaints import KECAMATAN_OPD, Officer
+from bot.services.complaints import Officer
 from faq.formatting import escape, split_html
 from handlers.context import Services, services
 
 log = logging.getLogger(__name__)
 
-ASSIGN = "g"  # g:<ticket>:<opd id>
 PERIODS = {"7": 7, "30": 30, "90": 90, "365": 365, "semua": None}
 
 
@@ -105,13 +104,14 @@ async def link_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await message.reply_text(texts.GROUP_LINK_USAGE)
         return
     knowledge = svc.knowledge.knowledge
-    if args[0] in ("camat", KECAMATAN_OPD) and len(args) > 1:
+    per_kecamatan = knowledge.policy.per_kecamatan
+    if per_kecamatan and args[0] in ("camat", per_kecamatan) and len(args) > 1:
         resolution = svc.regions.resolve("kecamatan " + " ".join(args[1:]))
         match = resolution.certain or (resolution.candidates[0] if resolution.candidates else None)
         if match is None:
             await message.reply_text(texts.GROUP_LINK_USAGE)
             return
-        destination = f"{KECAMATAN_OPD}:{match.kecamatan.code}"
+        destination = knowledge.policy.group_key(per_kecamatan, match.kecamatan.code)
         name = f"Kantor Camat {match.kecamatan.name}"
     else:
         opd = knowledge.opds.get(args[0])
@@ -122,7 +122,7 @@ async def link_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             await message.reply_text(texts.GROUP_LINK_EXTERNAL.format(opd_name=escape(opd.name)))
             return
         destination, name = opd.id, opd.name
-    await svc.complaints.link_group(destination, message.chat.id, message.chat.title, user.id)
+    await svc.complaints.cards.link_group(destination, message.chat.id, message.chat.title, user.id)
     svc.wake_outbox()
     log.info("group %s linked to %s by an admin", message.chat.id, destination)
     await message.reply_text(texts.GROUP_LINKED.format(opd_name=escape(name)))
@@ -139,7 +139,7 @@ async def list_opds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     for opd in svc.knowledge.knowledge.opds.values():
         if opd.is_external:
             continue
-        chat = await svc.complaints.group_of(opd.id)
+        chat = await svc.complaints.cards.group_of(opd.id)
         open_, overdue, done = counts.get(opd.id, (0, 0, 0))
         lines.append(
             texts.OPD_LIST_ITEM.format(
@@ -170,7 +170,7 @@ async def triage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message is not None
     svc = services(context)
-    waiting = await svc.complaints.needing_decision()
+    waiting = await svc.complaints.cards.needing_decision()
     if not waiting:
         await message.reply_text(texts.TRIAGE_EMPTY)
         return
@@ -179,17 +179,19 @@ async def triage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     for complaint, reason in waiting:
         route = router.route(complaint.description_redacted)
         suggestion = render.opd_name(knowledge, route.opd) if route.opd else "-"
-        targets = await svc.complaints.move_targets(complaint)
+        targets = svc.complaints.workflow.move_targets(complaint)
         if route.opd in targets:  # the router's guess first
             targets.remove(route.opd)
             targets.insert(0, route.opd)
         rows, row = [], []
         for opd_id in targets:
             label = knowledge.opds[opd_id].short
-            if opd_id == KECAMATAN_OPD and complaint.kecamatan_name:
+            if opd_id == knowledge.policy.per_kecamatan and complaint.kecamatan_name:
                 label = f"Camat {complaint.kecamatan_name}"
             row.append(
-                InlineKeyboardButton(label, callback_data=f"{ASSIGN}:{complaint.ticket}:{opd_id}")
+                InlineKeyboardButton(
+                    label, callback_data=callbacks.data(callbacks.ASSIGN, complaint.ticket, opd_id)
+                )
             )
             if len(row) == 3:
                 rows.append(row)
@@ -215,13 +217,13 @@ async def assign(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert query is not None
     if await _refused(update, context):
         return
-    parts = (query.data or "").split(":")
+    parts = callbacks.parts(query.data)
     if len(parts) != 3 or not isinstance(query.message, Message):
         await query.answer(texts.STALE_BUTTON, show_alert=True)
         return
     _, ticket, target = parts
     svc = services(context)
-    result = await svc.complaints.admin_assign(ticket, target, _admin(update))
+    result = await svc.complaints.workflow.admin_assign(ticket, target, _admin(update))
     if not result.ok or result.complaint is None:
         await query.answer(render.refusal(result.reason, result.complaint), show_alert=True)
         return
@@ -289,7 +291,7 @@ async def statistics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     text += texts.STATS_OVERDUE.format(count=len(stats.overdue), lines=overdue_lines)
     await _reply_long(message, text)
     if stats.by_opd:
-        from bot.services.reports import bar_chart_png
+        from bot.presentation.charts import bar_chart_png
 
         counts = [
             (knowledge.opds[k].short if k in knowledge.opds else k, v)

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
-from bot import texts
+from bot.presentation import texts
 from bot.services.calendar import WorkingCalendar
 from bot.services.complaints import ComplaintService
 from bot.services.knowledge import LiveKnowledge

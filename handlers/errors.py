@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from bot import texts
+from bot.presentation import texts
 
 log = logging.getLogger(__name__)
 

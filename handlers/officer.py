@@ -12,8 +12,8 @@ from telegram import ForceReply, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
-from bot import render, texts
-from bot.services.complaints import NEEDS_NOTE, TRANSITIONS, Officer
+from bot.presentation import callbacks, render, texts
+from bot.services.complaints.models import TRANSITIONS, Action, Officer, officer_action
 from faq.formatting import escape
 from handlers.context import services
 
@@ -34,7 +34,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query is not None
     message = query.message if isinstance(query.message, Message) else None
-    parts = (query.data or "").split(":")
+    parts = callbacks.parts(query.data)
     if message is None or message.chat.type not in GROUP_TYPES or len(parts) not in (3, 4):
         await query.answer(texts.OFFICER_REFUSED["wrong_group"], show_alert=True)
         return
@@ -50,22 +50,23 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer()
         await message.edit_reply_markup(reply_markup=None)
         return
-    if action not in TRANSITIONS:
+    chosen = officer_action(action)
+    if chosen is None:
         await query.answer(texts.STALE_BUTTON, show_alert=True)
         return
     # The card itself must be the complaint's current card; choosers are follow-ups to it.
     from_card = target is None
     if from_card and complaint.card_message_id is None and _is_our_card(message, ticket, context):
         # Delivered just before a crash, never recorded: this press proves where it is.
-        if await svc.complaints.adopt_card(complaint, message.chat.id, message.message_id):
+        if await svc.complaints.cards.adopt_card(complaint, message.chat.id, message.message_id):
             complaint = await svc.complaints.by_ticket(ticket) or complaint
-    refusal = await svc.complaints.refusal(
+    refusal = await svc.complaints.workflow.refusal(
         complaint, action, message.chat.id, message.message_id if from_card else None
     )
     if refusal is not None:
         await query.answer(render.refusal(refusal, complaint), show_alert=True)
         return
-    if action in NEEDS_NOTE:
+    if TRANSITIONS[chosen].needs_note:
         await query.answer()
         prompt = await message.reply_text(
             texts.OFFICER_PROMPT[action].format(
@@ -79,20 +80,20 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             ),
             reply_markup=ForceReply(selective=True),
         )
-        await svc.complaints.prompt_officer(
+        await svc.complaints.workflow.prompt_officer(
             prompt.chat.id, prompt.message_id, complaint.id, action, officer.id
         )
         return
-    if action == "alihkan" and target is None:
+    if chosen == Action.ALIHKAN and target is None:
         await query.answer()
-        targets = await svc.complaints.move_targets(complaint)
+        targets = svc.complaints.workflow.move_targets(complaint)
         markup = render.move_buttons(complaint, targets, svc.knowledge.knowledge)
         await message.reply_text(
             texts.OFFICER_MOVE_CHOOSE.format(ticket=ticket),
             reply_markup=InlineKeyboardMarkup.de_json(markup, context.bot),
         )
         return
-    result = await svc.complaints.officer_action(
+    result = await svc.complaints.workflow.officer_action(
         ticket,
         action,
         officer,
@@ -133,7 +134,7 @@ async def on_group_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     svc = services(context)
     text = (message.text or message.caption or "").strip()
     replied = message.reply_to_message.message_id
-    pending = await svc.complaints.officer_prompt(message.chat.id, replied)
+    pending = await svc.complaints.workflow.officer_prompt(message.chat.id, replied)
     if pending is not None:
         complaint_id, action = pending
         complaint = await svc.complaints.get(complaint_id)
@@ -147,7 +148,7 @@ async def on_group_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             await message.reply_text(texts.OFFICER_NOTE_TOO_LONG.format(limit=MAX_NOTE_CHARS))
             return
         officer = _officer(update)
-        result = await svc.complaints.officer_action(
+        result = await svc.complaints.workflow.officer_action(
             complaint.ticket, action, officer, message.chat.id, note=text
         )
         if not result.ok:
@@ -160,15 +161,17 @@ async def on_group_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             )
         )
         return
-    complaint = await svc.complaints.complaint_of_message(message.chat.id, replied)
+    complaint = await svc.complaints.cards.complaint_of_message(message.chat.id, replied)
     if complaint is None or not text:
         return
-    if complaint.card_chat_id != message.chat.id:
-        await message.reply_text(texts.OFFICER_REFUSED["wrong_group"])
-        return
-    if complaint.status == "ditutup":
+    refused = await svc.complaints.workflow.relay_from_officer(
+        complaint, _officer(update), message.chat.id, text
+    )
+    if refused == "closed":
         await message.reply_text(texts.OFFICER_RELAY_CLOSED.format(ticket=complaint.ticket))
         return
-    await svc.complaints.relay_from_officer(complaint, _officer(update), text)
+    if refused is not None:
+        await message.reply_text(texts.OFFICER_REFUSED[refused])
+        return
     svc.wake_outbox()
     await message.reply_text(texts.OFFICER_RELAYED.format(ticket=complaint.ticket))

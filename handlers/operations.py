@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot import texts
+from bot.presentation import texts
 from handlers.context import services
 
 log = logging.getLogger("bot.updates")

@@ -8,11 +8,11 @@ import unicodedata
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
-from bot import texts
+from bot.presentation import callbacks, keyboards, texts
 from bot.services.assistant import Reply
 from faq.formatting import split_html
 from faq.models import Topic
-from handlers import complaint_flow, keyboards, tracking
+from handlers import complaint_flow, tracking
 from handlers.context import refuse_outside_private, services
 
 log = logging.getLogger(__name__)
@@ -143,14 +143,14 @@ async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert query is not None
     if await refuse_outside_private(update):
         return
-    prefix, _, rest = (query.data or "").partition(":")
+    prefix, _, rest = (query.data or "").partition(callbacks.SEPARATOR)
     message = query.message if isinstance(query.message, Message) else None
     svc = services(context)
     knowledge = svc.knowledge.knowledge
     if message is None:
         await query.answer(texts.STALE_BUTTON, show_alert=True)
         return
-    if prefix == keyboards.MENU:
+    if prefix == callbacks.MENU:
         await query.answer()
         if rest == "faq":
             await message.reply_text(texts.FAQ_AREAS, reply_markup=keyboards.areas(knowledge))
@@ -158,14 +158,14 @@ async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await complaint_flow.start(update, context)
         elif rest == "status":
             assert update.effective_user is not None
-            resident_id = await svc.complaints.find_resident(update.effective_user.id)
+            resident_id = await svc.complaints.drafts.find_resident(update.effective_user.id)
             await tracking.show_list(message, resident_id, context)
         elif rest == "help":
             await message.reply_text(texts.HELP, reply_markup=keyboards.main_menu())
         else:
             await message.reply_text(texts.STALE_BUTTON)
         return
-    if prefix == keyboards.AREA:
+    if prefix == callbacks.AREA:
         area = next((a for a in knowledge.areas if a.id == rest), None)
         await query.answer()
         if area is None:
@@ -176,7 +176,7 @@ async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             reply_markup=keyboards.area_topics(area, knowledge),
         )
         return
-    if prefix == keyboards.TOPIC:
+    if prefix == callbacks.TOPIC:
         await query.answer()
         topic = knowledge.topics.get(rest)
         if topic is None:
@@ -184,10 +184,10 @@ async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return
         await send_topic(message, topic, context, quote=False)
         return
-    if prefix == keyboards.FEEDBACK:
+    if prefix == callbacks.FEEDBACK:
         await _feedback(update, context, rest)
         return
-    if prefix == keyboards.OFFER:
+    if prefix == callbacks.OFFER:
         await query.answer()
         await message.edit_reply_markup(reply_markup=None)
         if rest == "y":
@@ -203,7 +203,7 @@ async def _feedback(update: Update, context: ContextTypes.DEFAULT_TYPE, rest: st
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
     message = query.message
-    vote, _, topic_id = rest.partition(":")
+    vote, _, topic_id = rest.partition(callbacks.SEPARATOR)
     if vote not in ("0", "1") or not topic_id:
         await query.answer(texts.STALE_BUTTON, show_alert=True)
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
-from bot import render, texts
+from bot.presentation import callbacks, render, texts
 from bot.services.calendar import format_date
 from bot.services.tickets import normalize_ticket
 from faq.formatting import escape, split_html
@@ -16,7 +16,7 @@ async def status_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
     svc = services(context)
-    resident_id = await svc.complaints.find_resident(user.id)
+    resident_id = await svc.complaints.drafts.find_resident(user.id)
     if context.args:
         ticket = normalize_ticket("".join(context.args))
         if ticket is None:
@@ -65,22 +65,22 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if await refuse_outside_private(update):
         return
     message = query.message if isinstance(query.message, Message) else None
-    parts = (query.data or "").split(":")
+    parts = callbacks.parts(query.data)
     svc = services(context)
     if message is None or len(parts) != 3:
         await query.answer(texts.STALE_BUTTON, show_alert=True)
         return
     _, ticket, choice = parts
-    resident_id = await svc.complaints.find_resident(user.id)
+    resident_id = await svc.complaints.drafts.find_resident(user.id)
     complaint = await svc.complaints.by_ticket(ticket)
     if complaint is None or resident_id is None or complaint.resident_id != resident_id:
         await query.answer(texts.STALE_BUTTON, show_alert=True)
         return
     if choice == "buka":
-        result = await svc.complaints.reopen(complaint, resident_id, None)
+        result = await svc.complaints.workflow.reopen(complaint, resident_id, None)
         reply = texts.REOPENED
     elif choice in ("1", "2", "3", "4", "5"):
-        result = await svc.complaints.rate(complaint, resident_id, int(choice))
+        result = await svc.complaints.workflow.rate(complaint, resident_id, int(choice))
         reply = texts.RATED
     else:
         await query.answer(texts.STALE_BUTTON, show_alert=True)
@@ -95,7 +95,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         svc.knowledge.knowledge, result.complaint.opd_id, result.complaint.kecamatan_name
     )
     sent = await message.reply_text(reply.format(ticket=ticket, opd_name=escape(name)))
-    await svc.complaints.remember_message(sent.chat.id, sent.message_id, complaint.id, "resident")
+    await svc.complaints.cards.remember_message(
+        sent.chat.id, sent.message_id, complaint.id, "resident"
+    )
 
 
 async def reply_to_officer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -105,19 +107,19 @@ async def reply_to_officer(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if message is None or message.reply_to_message is None or not message.text:
         return False
     svc = services(context)
-    complaint = await svc.complaints.complaint_of_message(
+    complaint = await svc.complaints.cards.complaint_of_message(
         message.chat.id, message.reply_to_message.message_id
     )
     if complaint is None:
         return False
     user = update.effective_user
-    resident_id = await svc.complaints.find_resident(user.id) if user else None
+    resident_id = await svc.complaints.drafts.find_resident(user.id) if user else None
     if complaint.resident_id != resident_id:
         return False
     if complaint.status == "ditutup":
         await message.reply_text(texts.RESIDENT_REPLY_CLOSED)
         return True
-    await svc.complaints.relay_from_resident(complaint, message.text)
+    await svc.complaints.workflow.relay_from_resident(complaint, message.text)
     svc.wake_outbox()
     await message.reply_text(texts.RESIDENT_REPLY_SENT)
     return True

@@ -10,10 +10,10 @@ import pytest
 
 from bot import PROJECT_ROOT
 from bot.app import build_application, running
-from bot.local_api import ApiCall, LocalBotApi
+from bot.offline.local_api import ApiCall, LocalBotApi
+from bot.offline.simulator import RESIDENT, Person, Simulator
 from bot.services.knowledge import LiveKnowledge
 from bot.settings import Settings
-from bot.simulator import RESIDENT, Person, Simulator
 from faq.formatting import plain_text
 from handlers.context import SERVICES_KEY, Services
 

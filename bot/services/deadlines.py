@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 from bot.services.calendar import WIB, WorkingCalendar
 from bot.services.complaints import ComplaintService, utcnow
+from bot.services.complaints.models import AT_OPD
 from bot.services.outbox import enqueue
 from db import Database, db_time
 
-OPEN = ("diteruskan", "diterima", "diproses")
+OPEN = AT_OPD  # delivered and not finished: a deadline runs
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,6 @@ class DeadlineService:
         )
         closed = 0
         for (complaint_id,) in rows:
-            if await self.complaints.close_silent(int(complaint_id)):
+            if await self.complaints.workflow.close_silent(int(complaint_id)):
                 closed += 1
         return closed

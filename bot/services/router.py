@@ -35,15 +35,15 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from faq.models import Opd
+from faq.models import Opd, RoutingPolicy
 from faq.normalize import Normalizer
 
 CONFIDENT_SCORE = 0.5
-TRIAGE_OPD = "kominfostan"
-KECAMATAN_OPD = "kecamatan"
+# The triage OPD and the per-kecamatan OPD are the OPD directory's routing policy
+# (`triage` and `per_kecamatan` in data/opd.yaml), not constants here.
 
 # A keyword's terms may be this many other terms apart in total and still count together.
 WINDOW_SLACK = 3
@@ -89,6 +89,8 @@ class Route:
     # What decided `opd`: the complaint text, the category the resident chose, the
     # kecamatan fallback (text not conclusive, location known), or nothing.
     basis: Basis = "text"
+    # Where an unsure complaint goes: the directory's triage OPD (set by the router).
+    triage: str | None = None
 
     @property
     def confident(self) -> bool:
@@ -100,7 +102,7 @@ class Route:
     @property
     def destination(self) -> str:
         """Where the complaint goes: the best OPD when confident, otherwise triage."""
-        return self.opd if self.confident and self.opd else TRIAGE_OPD
+        return self.opd if self.confident and self.opd else self.triage
 
     def as_json(self, text: str) -> dict[str, object]:
         # When unsure, the best guess leads the alternatives so triage staff see it first.
@@ -128,6 +130,7 @@ class Router:
     def __init__(self, opds: dict[str, Opd], normalizer: Normalizer) -> None:
         self.opds = opds
         self.normalizer = normalizer
+        self.policy = RoutingPolicy.of(opds)
         lexicon = normalizer.lexicon
         # Words that say where or how, never what: alone they are no evidence.
         weak = set(lexicon.generic) | set(lexicon.complaint.get("places", ()))
@@ -227,13 +230,17 @@ class Router:
         category_opd: str | None = None,
         kecamatan: str | None = None,
     ) -> Route:
+        route = self._decide(terms, category_opd, kecamatan)
+        return replace(route, triage=self.policy.triage)
+
+    def _decide(self, terms: list[str], category_opd: str | None, kecamatan: str | None) -> Route:
         totals = self.evidence(terms)
         prior = category_opd if category_opd and category_opd in self.opds else None
         if prior is not None:
             totals[prior] = totals.get(prior, 0.0) + CATEGORY_PRIOR * self.max_weight
         if not totals:
-            if kecamatan:
-                return Route(KECAMATAN_OPD, 0.0, (), "kecamatan")
+            if kecamatan and self.policy.per_kecamatan:
+                return Route(self.policy.per_kecamatan, 0.0, (), "kecamatan")
             return Route(None, 0.0, (), "none")
         # On a tie the resident's own choice goes first.
         ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0] != prior, kv[0]))
@@ -257,9 +264,9 @@ class Router:
             # Text points elsewhere, but not clearly: keep the resident's choice.
             others = tuple((o, round(totals[o] / total, 4)) for o, _ in ranked if o != prior)
             return Route(prior, score, others[:3], "category")
-        if kecamatan:
+        if kecamatan and self.policy.per_kecamatan:
             guesses = ((best_id, round(best / total, 4)), *alternatives)
-            return Route(KECAMATAN_OPD, score, guesses[:3], "kecamatan")
+            return Route(self.policy.per_kecamatan, score, guesses[:3], "kecamatan")
         return Route(best_id, score, alternatives, "text")
 
     def evidence(self, terms: list[str]) -> dict[str, float]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.local_api import Fault
+from bot.offline.local_api import Fault
 from bot.services.complaints import Officer
 from tests.conftest import Harness
 from tests.handlers.test_complaint_flow import file_complaint
@@ -90,7 +90,9 @@ async def test_blocked_resident_is_parked_with_the_reason(bot: Harness) -> None:
     rows = await outbox_rows(bot)
     assert [r[:2] for r in rows] == [("card", "sent"), ("notify", "sent")]
     ticket = (await bot.services.db.fetchone("SELECT ticket FROM complaint"))[0]
-    await bot.services.complaints.officer_action(ticket, "terima", Officer(1, "Petugas"), GROUP)
+    await bot.services.complaints.workflow.officer_action(
+        ticket, "terima", Officer(1, "Petugas"), GROUP
+    )
     bot.api.faults.append(
         Fault("sendMessage", status=403, description="Forbidden: bot was blocked by the user")
     )
@@ -125,7 +127,7 @@ async def test_group_migrated_to_supergroup_is_followed(bot: Harness) -> None:
     await bot.deliver()
     later(bot, 1)
     await bot.deliver()
-    assert await bot.services.complaints.group_of("dlh") == new_id
+    assert await bot.services.complaints.cards.group_of("dlh") == new_id
     assert any(
         c.chat_id == new_id and "Pengaduan DS-" in c.text
         for c in bot.api.calls

@@ -17,9 +17,9 @@ import re
 
 import pytest
 
-from bot.local_api import Fault
+from bot.offline.local_api import Fault
+from bot.offline.simulator import Person
 from bot.services.complaints import Officer
-from bot.simulator import Person
 from tests.conftest import Harness
 from tests.handlers.test_complaint_flow import file_complaint
 
@@ -140,7 +140,7 @@ async def test_random_bursts_of_faults_lose_nothing_and_send_nothing_twice(
             for ticket in tickets:
                 complaint = await bot.services.complaints.by_ticket(ticket)
                 if complaint.card_chat_id is not None:
-                    await bot.services.complaints.officer_action(
+                    await bot.services.complaints.workflow.officer_action(
                         ticket, "terima", Officer(1, "Petugas"), complaint.card_chat_id
                     )
     chaos.enabled = False
@@ -171,7 +171,7 @@ async def test_random_bursts_of_faults_lose_nothing_and_send_nothing_twice(
         cards = [c for c in delivered if f"Pengaduan {ticket}" in c.text]
         notices = [c for c in delivered if ticket in c.text and "diteruskan ke" in c.text]
         assert len(cards) <= 1 and len(notices) <= 1, ticket
-    assert await bot.services.complaints.group_of("dishub") == MIGRATED_TO
+    assert await bot.services.complaints.cards.group_of("dishub") == MIGRATED_TO
     lamp = await bot.services.complaints.by_ticket(tickets[2])
     assert lamp.opd_id == "dishub" and lamp.card_chat_id == MIGRATED_TO
     assert lamp.status in ("diteruskan", "diterima")

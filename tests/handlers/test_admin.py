@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from bot import PROJECT_ROOT, texts
+from bot import PROJECT_ROOT
 from bot.app import build_application, running
-from bot.local_api import LocalBotApi
+from bot.offline.local_api import LocalBotApi
+from bot.offline.simulator import RESIDENT, Person, Simulator
+from bot.presentation import texts
 from bot.services.knowledge import LiveKnowledge
 from bot.settings import Settings
-from bot.simulator import RESIDENT, Person, Simulator
 from faq.formatting import plain_text
 from tests.conftest import ADMIN, Harness
 from tests.handlers.test_complaint_flow import file_complaint
@@ -40,7 +41,7 @@ async def test_non_admins_are_refused_without_learning_anything(bot: Harness, co
     group = {"id": -100777, "type": "supergroup", "title": "Grup acak"}
     calls = bot.shown(await bot.simulator.send(command, STRANGER, chat=group))
     assert [c.text for c in calls] == [texts.ADMIN_ONLY]
-    assert await bot.services.complaints.group_of("dlh") is None
+    assert await bot.services.complaints.cards.group_of("dlh") is None
 
 
 async def test_admin_group_members_act_as_admins(
@@ -74,7 +75,7 @@ async def test_linking_needs_a_group_and_a_known_opd(bot: Harness) -> None:
     assert "di luar Pemkab" in calls[-1].text
     calls = await bot.simulator.send("/hubungkan camat tanjung morawa", ADMIN, chat=group)
     assert "Kantor Camat Tanjung Morawa" in calls[-1].text
-    assert await bot.services.complaints.group_of("kecamatan:12.07.02") == -100888
+    assert await bot.services.complaints.cards.group_of("kecamatan:12.07.02") == -100888
 
 
 @pytest.fixture
@@ -206,7 +207,7 @@ async def test_failed_command_menus_are_not_fatal(
     settings: Settings, shipped_knowledge: LiveKnowledge
 ) -> None:
     from bot.app import set_commands
-    from bot.local_api import Fault
+    from bot.offline.local_api import Fault
 
     api = LocalBotApi()
     app = build_application(settings, api=api, knowledge=shipped_knowledge, run_worker=False)
@@ -276,7 +277,7 @@ async def test_sighup_reloads_and_a_broken_file_keeps_the_working_faq(
 
 
 async def test_opd_list_shows_messages_that_could_not_be_sent(bot: Harness) -> None:
-    from bot.local_api import Fault
+    from bot.offline.local_api import Fault
 
     await bot.link_group("dlh", DLH_GROUP)
     await file_complaint(bot)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from bot import texts
 from bot.app import build_application, running
-from bot.local_api import ApiCall, LocalBotApi
+from bot.offline.local_api import ApiCall, LocalBotApi
+from bot.offline.simulator import RESIDENT, Person, Simulator
+from bot.presentation import texts
 from bot.services.knowledge import LiveKnowledge
 from bot.settings import Settings
-from bot.simulator import RESIDENT, Person, Simulator
 from faq.formatting import plain_text
 from tests.conftest import Harness
 
@@ -84,7 +84,7 @@ async def test_full_flow_stores_first_then_tells_the_ticket(bot: Harness) -> Non
     assert await bot.services.complaints.photos(complaint.id) == ["foto-tps-1"]
     [event] = await bot.services.complaints.timeline(complaint.id)
     assert event.action == "dibuat"
-    assert await bot.services.complaints.draft(complaint.resident_id) is None
+    assert await bot.services.complaints.drafts.get(complaint.resident_id) is None
 
 
 async def test_free_text_offer_becomes_the_description_with_category_preselected(
@@ -99,8 +99,8 @@ async def test_free_text_offer_becomes_the_description_with_category_preselected
     calls = await bot.press(prompt, prompt.buttons[0][0])
     # The description is already known, so the flow goes straight to the location.
     assert any("langkah 3 dari 5" in c.text for c in calls)
-    resident = await bot.services.complaints.resident_id(RESIDENT.id, RESIDENT.id)
-    draft = await bot.services.complaints.draft(resident)
+    resident = await bot.services.complaints.drafts.resident_id(RESIDENT.id, RESIDENT.id)
+    draft = await bot.services.complaints.drafts.get(resident)
     assert draft is not None and draft.description == text
 
 
@@ -149,8 +149,8 @@ async def test_long_description_over_telegram_limit_is_kept_whole(bot: Harness) 
     # A short continuation ends the description: the flow moves on by itself.
     calls = await bot.say("lanjutan: mohon segera diperbaiki sebelum ada korban")
     assert any("langkah 3 dari 5" in c.text for c in calls)
-    resident = await bot.services.complaints.resident_id(RESIDENT.id, RESIDENT.id)
-    draft = await bot.services.complaints.draft(resident)
+    resident = await bot.services.complaints.drafts.resident_id(RESIDENT.id, RESIDENT.id)
+    draft = await bot.services.complaints.drafts.get(resident)
     assert draft is not None
     assert (
         draft.description
@@ -218,8 +218,8 @@ async def test_location_share_maps_to_desa_and_outside_is_told(bot: Harness) -> 
         await bot.simulator.send_message(location={"latitude": 3.5569, "longitude": 98.8736})
     )  # Kantor Bupati, Lubuk Pakam
     assert any("Lubuk Pakam" in c.text for c in calls)
-    resident = await bot.services.complaints.resident_id(RESIDENT.id, RESIDENT.id)
-    draft = await bot.services.complaints.draft(resident)
+    resident = await bot.services.complaints.drafts.resident_id(RESIDENT.id, RESIDENT.id)
+    draft = await bot.services.complaints.drafts.get(resident)
     assert draft is not None and draft.kecamatan_name == "Lubuk Pakam"
     assert draft.latitude == 3.5569
 
@@ -243,8 +243,8 @@ async def test_a_restart_mid_draft_loses_nothing(
         assert any(
             "langkah 4 dari 5" in c.text or texts.FLOW_LOCATION_CHOOSE in c.text for c in calls
         )
-        resident = await bot.services.complaints.resident_id(RESIDENT.id, RESIDENT.id)
-        draft = await bot.services.complaints.draft(resident)
+        resident = await bot.services.complaints.drafts.resident_id(RESIDENT.id, RESIDENT.id)
+        draft = await bot.services.complaints.drafts.get(resident)
         assert draft is not None and draft.category == "jalan"
         assert draft.description.startswith("Jembatan kayu")
 

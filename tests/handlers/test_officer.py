@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from bot import texts
-from bot.local_api import ApiCall
-from bot.simulator import RESIDENT, Person
+from bot.offline.local_api import ApiCall
+from bot.offline.simulator import RESIDENT, Person
+from bot.presentation import texts
 from faq.formatting import plain_text
 from tests.conftest import Harness
 from tests.handlers.test_complaint_flow import file_complaint

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot import texts
-from bot.simulator import RESIDENT, Person
+from bot.offline.simulator import RESIDENT, Person
+from bot.presentation import texts
 from faq.formatting import plain_text
 from tests.conftest import Harness
 
@@ -207,6 +207,6 @@ async def test_long_complaint_paste_gets_the_offer_not_a_brush_off(bot: Harness)
     [offer] = await bot.say(text)
     assert [label for label, _ in offer.buttons] == [texts.BTN_REPORT_THIS, texts.BTN_NOT_A_REPORT]
     await bot.press(offer, texts.BTN_REPORT_THIS)
-    resident = await bot.services.complaints.find_resident(RESIDENT.id)
-    draft = await bot.services.complaints.draft(resident)
+    resident = await bot.services.complaints.drafts.find_resident(RESIDENT.id)
+    draft = await bot.services.complaints.drafts.get(resident)
     assert draft is not None and draft.description == text

@@ -61,7 +61,8 @@ from typing import Any
 
 import pytest
 
-from bot import PROJECT_ROOT, texts
+from bot import PROJECT_ROOT
+from bot.presentation import texts
 from tests.integration.fake_bot_api import (
     Call,
     DropConnection,

@@ -26,10 +26,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from bot import texts
-from bot.local_api import ApiCall
+from bot.offline.local_api import ApiCall
+from bot.offline.simulator import Person
+from bot.presentation import texts
 from bot.services.complaints import utcnow
-from bot.simulator import Person
 from tests.properties import support
 from tests.properties.strategies import media_fields
 from tests.properties.support import (
@@ -225,7 +225,7 @@ class Run:
 
     async def final_checks(self) -> None:
         problems = await support.database_problems(self.bot.db)
-        triage = await self.bot.services.complaints.group_of("kominfostan")
+        triage = await self.bot.services.complaints.cards.group_of("kominfostan")
         if triage is not None:
             waiting = await self.bot.db.fetchall(
                 "SELECT ticket FROM complaint WHERE status = 'baru' OR card_chat_id IS NULL"

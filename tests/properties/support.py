@@ -27,14 +27,15 @@ from unittest import mock
 from hypothesis import HealthCheck, Phase, settings
 from telegram.ext import Application
 
-from bot import PROJECT_ROOT, texts
+from bot import PROJECT_ROOT
 from bot import app as bot_app
 from bot.app import build_application, running
-from bot.local_api import ApiCall, Fault, LocalBotApi
+from bot.offline.local_api import ApiCall, Fault, LocalBotApi
+from bot.offline.simulator import Person, Simulator
+from bot.presentation import texts
 from bot.services.knowledge import LiveKnowledge
 from bot.services.regions import Regions
 from bot.settings import Settings
-from bot.simulator import Person, Simulator
 from db import Database
 from faq.formatting import check_html, plain_text
 from handlers.context import SERVICES_KEY, Services

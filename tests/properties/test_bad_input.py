@@ -20,7 +20,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot import PROJECT_ROOT, texts
+from bot import PROJECT_ROOT
+from bot.presentation import texts
 from tests.properties import support
 from tests.properties.runner import OTHER_UPDATES, PEOPLE, RELAYED_TEXT_CAP, Run
 from tests.properties.strategies import (
@@ -290,8 +291,8 @@ async def test_anything_at_each_step_of_the_flow(step: str, what: tuple) -> None
                 if step != "privacy":
                     label = texts.BTN_SHARE_NAME_PHONE if step == "contact" else texts.BTN_ANON
                     await bot.press_label(support.last_with_buttons(calls), label, me)
-        resident = await bot.services.complaints.resident_id(me.id, me.id)
-        draft = await bot.services.complaints.draft(resident)
+        resident = await bot.services.complaints.drafts.resident_id(me.id, me.id)
+        draft = await bot.services.complaints.drafts.get(resident)
         assert draft is not None and draft.step == step
         kind, *args = what
         if kind == "text":
@@ -412,6 +413,21 @@ def module_constants(tree: ast.Module) -> set[str]:
     return {n for n in constant if names[n] == 1}
 
 
+def imported_constants(tree: ast.Module) -> set[str]:
+    """Names imported by `from <project module> import NAME` where NAME is a module
+    constant of that module (e.g. the complaint column list shared by several modules)."""
+    found: set[str] = set()
+    for node in tree.body:
+        if not isinstance(node, ast.ImportFrom) or not node.module or node.level:
+            continue
+        source = PROJECT_ROOT / (node.module.replace(".", "/") + ".py")
+        if not source.is_file():
+            continue
+        constants = module_constants(ast.parse(source.read_text(encoding="utf-8")))
+        found |= {a.asname or a.name for a in node.names if a.name in constants}
+    return found
+
+
 def _literal_string(node: ast.expr) -> bool:
     if isinstance(node, ast.Constant):
         return isinstance(node.value, str)
@@ -457,7 +473,7 @@ class SqlScanner(ast.NodeVisitor):
 
     def __init__(self, path: str, tree: ast.Module) -> None:
         self.path = path
-        self.constants = module_constants(tree)
+        self.constants = module_constants(tree) | imported_constants(tree)
         self.function: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
         self.checked = 0
         self.fstrings = 0

@@ -29,10 +29,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import texts
-from bot.local_api import ApiCall
+from bot.offline.local_api import ApiCall
+from bot.offline.simulator import Person
+from bot.presentation import texts
 from bot.services.complaints import utcnow
-from bot.simulator import Person
 from faq.formatting import escape
 from tests.properties import support
 from tests.properties.support import (

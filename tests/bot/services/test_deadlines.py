@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot import texts
+from bot.offline.simulator import RESIDENT
+from bot.presentation import texts
 from bot.services.complaints import Officer
 from bot.services.deadlines import DeadlineService
-from bot.simulator import RESIDENT
 from tests.conftest import ADMIN, Harness
 from tests.handlers.test_complaint_flow import file_complaint
 
@@ -59,15 +59,17 @@ async def test_overdue_is_escalated_to_admins_once_a_day(bot: Harness) -> None:
     assert (await clocked(bot, due + dt.timedelta(hours=2)).run()).escalated == 0
     assert (await clocked(bot, due + dt.timedelta(days=1, hours=1)).run()).escalated == 1
     # Accepting it sets a new deadline: it is no longer overdue.
-    await bot.services.complaints.officer_action(ticket, "terima", Officer(1, "Petugas"), GROUP)
+    await bot.services.complaints.workflow.officer_action(
+        ticket, "terima", Officer(1, "Petugas"), GROUP
+    )
     assert (await clocked(bot, due + dt.timedelta(days=2)).run()).escalated == 0
 
 
 async def test_silent_selesai_is_closed_after_ten_working_days(bot: Harness) -> None:
     ticket = await delivered(bot)
     officer = Officer(1, "Petugas")
-    await bot.services.complaints.officer_action(ticket, "terima", officer, GROUP)
-    await bot.services.complaints.officer_action(
+    await bot.services.complaints.workflow.officer_action(ticket, "terima", officer, GROUP)
+    await bot.services.complaints.workflow.officer_action(
         ticket, "selesai", officer, GROUP, note="Sudah diangkut."
     )
     complaint = await bot.services.complaints.by_ticket(ticket)

@@ -8,7 +8,11 @@ import time
 import pytest
 
 from bot.services.knowledge import LiveKnowledge
-from bot.services.router import CONFIDENT_SCORE, KECAMATAN_OPD, TRIAGE_OPD, Route, Router
+from bot.services.router import CONFIDENT_SCORE, Route, Router
+
+# The shipped OPD file's routing policy (`triage` and `per_kecamatan` in data/opd.yaml).
+TRIAGE_OPD = "kominfostan"
+KECAMATAN_OPD = "kecamatan"
 
 
 @pytest.fixture(scope="module")
@@ -186,10 +190,18 @@ def test_json_shape(router: Router) -> None:
 
 
 def test_json_when_unsure_puts_the_best_guess_first() -> None:
-    route = Route("dishub", 0.3, (("satpolpp", 0.4), ("sdabmbk", 0.1), ("dlh", 0.05)))
+    route = Route(
+        "dishub", 0.3, (("satpolpp", 0.4), ("sdabmbk", 0.1), ("dlh", 0.05)), triage=TRIAGE_OPD
+    )
     data = route.as_json("x")
     assert data["opd"] == TRIAGE_OPD
     assert data["alternatives"] == ["dishub", "satpolpp", "sdabmbk"]
+
+
+def test_the_routing_policy_comes_from_the_opd_file(router: Router) -> None:
+    policy = router.policy
+    assert (policy.triage, policy.per_kecamatan) == (TRIAGE_OPD, KECAMATAN_OPD)
+    assert router.route("tolong diperhatikan pak").triage == TRIAGE_OPD
 
 
 def test_route_keeps_its_old_constructor_and_defaults() -> None:

@@ -10,9 +10,9 @@ import asyncio
 import sys
 
 from bot.app import build_application, running
-from bot.local_api import ApiCall, LocalBotApi
+from bot.offline.local_api import ApiCall, LocalBotApi
+from bot.offline.simulator import Person, Simulator
 from bot.settings import Settings
-from bot.simulator import Person, Simulator
 from faq.formatting import plain_text
 
 YOU = Person(id=1000001, first_name="Anda")

@@ -1,4 +1,5 @@
-"""Every text residents and officers read, in one place so wording is reviewed together.
+"""What residents read in their private chat: menus, answers, the complaint flow,
+tracking and the notices about their complaints.
 
 Plain, polite Indonesian: "Anda"/"Bapak/Ibu", short sentences, no jargon. Telegram HTML:
 anything that comes from a resident or a file goes through `escape()` first.
@@ -7,8 +8,6 @@ anything that comes from a resident or a file goes through `escape()` first.
 from __future__ import annotations
 
 from faq.formatting import escape
-
-BOT_NAME = "Layanan Warga Deli Serdang"
 
 # -- buttons (inline keyboard labels) ---------------------------------------------------
 BTN_FAQ = "📚 Tanya layanan"
@@ -124,12 +123,6 @@ UNKNOWN_COMMAND = (
     "Maaf, perintah itu tidak saya kenal. Ketik /help untuk melihat yang bisa saya bantu."
 )
 GROUP_ONLY_PRIVATE = "Silakan chat saya secara pribadi untuk bertanya atau melapor."
-ERROR_APOLOGY = (
-    "Maaf, terjadi gangguan di sistem kami saat memproses pesan Anda. 🙏 "
-    "Silakan coba lagi sebentar lagi."
-)
-PRIVATE_ONLY_BUTTON = "Tombol ini hanya berlaku di chat pribadi dengan bot."
-STALE_BUTTON = "Tombol ini sudah tidak berlaku. Silakan mulai lagi dari /start."
 
 
 # -- complaint flow (resident) ------------------------------------------------------
@@ -272,14 +265,6 @@ SUBMITTED_DUPLICATE = (
 )
 
 # -- tracking (resident) -------------------------------------------------------------
-STATUS_LABELS = {
-    "baru": "Baru, menunggu diteruskan",
-    "diteruskan": "Diteruskan ke dinas",
-    "diterima": "Diterima petugas",
-    "diproses": "Sedang diproses",
-    "selesai": "Selesai menurut petugas",
-    "ditutup": "Ditutup",
-}
 STATUS_NONE = "Anda belum punya pengaduan. Ketik /lapor untuk membuat pengaduan."
 STATUS_LIST = "<b>Pengaduan Anda</b>\nKetik /status NOMOR-TIKET untuk melihat riwayatnya.\n"
 STATUS_LIST_ITEM = "• <code>{ticket}</code> — {category} — {status} ({date})"
@@ -343,12 +328,6 @@ NOTIFY = {
         "lewat /lapor."
     ),
 }
-REMINDER = (
-    "⏰ Pengingat: batas waktu <b>{ticket}</b> ({status}) adalah {due}. "
-    "Mohon ditindaklanjuti dengan tombol di kartu."
-)
-ESCALATION_HEADER = "🚨 <b>Pengaduan melewati batas waktu</b> ({count})\n"
-ESCALATION_ITEM = "• <code>{ticket}</code> — {opd} — {status} — batas {due}"
 NOTIFY_OFFICER_MESSAGE = (
     "💬 Pesan dari petugas {opd_name} tentang <code>{ticket}</code>:\n"
     "{text}\n\n"
@@ -365,123 +344,6 @@ RESIDENT_REPLY_CLOSED = "Pengaduan ini sudah ditutup. Ketik /lapor untuk membuat
 ACTION_NOT_ALLOWED_RESIDENT = "Tombol ini sudah tidak berlaku untuk pengaduan tersebut."
 
 
-# -- officers (OPD groups) -----------------------------------------------------------
-BTN_ACCEPT = "✅ Terima"
-BTN_PROCESS = "🛠️ Proses"
-BTN_FINISH = "🏁 Selesai"
-BTN_REJECT = "⛔ Bukan wewenang"
-BTN_MOVE = "↪️ Alihkan"
-BTN_MOVE_CANCEL = "Batal"
-CARD = (
-    "📋 <b>Pengaduan {ticket}</b>\n"
-    "Status: <b>{status}</b>\n"
-    "Kategori: {category}\n"
-    "Lokasi: {location}\n"
-    "Pelapor: {reporter}\n"
-    "{due_line}"
-    "{triage_line}"
-    "\n<b>Uraian</b>\n{description}\n"
-    "{footer}"
-)
-CARD_DUE = "Batas waktu: <b>{due}</b>\n"
-CARD_TRIAGE = "⚠️ Perlu diteruskan ({reason}). Tekan Alihkan untuk memilih dinas.\n"
-CARD_REPORTER_HIDDEN = "dirahasiakan"
-CARD_REPORTER_HIDDEN_SENSITIVE = "dirahasiakan (pengaduan sensitif)"
-CARD_DESCRIPTION_CONTINUES = "<i>(uraian berlanjut di pesan berikut)</i>"
-CARD_DESCRIPTION_PART = "📋 <b>{ticket}</b>, lanjutan uraian:\n{text}"
-CARD_FOOTER_OPEN = (
-    "\n<i>Balas (reply) pesan ini untuk bertanya kepada pelapor. Identitas pelapor "
-    "tidak ditampilkan kecuali ia memilih membagikannya.</i>"
-)
-CARD_FOOTER_MOVED = "\n<i>Pengaduan ini sudah dipindahkan ke {opd_name}.</i>"
-CARD_FOOTER_CLOSED = "\n<i>Pengaduan ini sudah {status}.</i>"
-CARD_RATING = "Nilai dari pelapor: {rating}/5\n"
-CARD_PHOTO = "📷 Foto {position} untuk {ticket}"
-CARD_PIN = "📍 Lokasi {ticket}"
-OFFICER_PROMPT = {
-    "selesai": "{name}, balas (reply) pesan ini dengan catatan penyelesaian untuk {ticket}. "
-    "Catatan ini dikirim ke pelapor.",
-    "tolak": "{name}, balas (reply) pesan ini dengan alasan {ticket} bukan wewenang "
-    "{opd_name}. Pengaduan lalu kembali ke admin untuk diteruskan.",
-}
-OFFICER_MOVE_CHOOSE = "Alihkan {ticket} ke mana?"
-OFFICER_DONE = "{ticket}: {what} oleh {name}."
-OFFICER_WHAT = {
-    "terima": "diterima",
-    "proses": "sedang diproses",
-    "selesai": "dinyatakan selesai",
-    "tolak": "dikembalikan sebagai bukan wewenang",
-    "alihkan": "dialihkan",
-}
-OFFICER_REFUSED = {
-    # An unknown ticket gets the same answer as another group's: a guess reveals nothing.
-    "unknown": "Tombol ini hanya bisa dipakai di grup dinas yang menangani pengaduan ini.",
-    "wrong_group": "Tombol ini hanya bisa dipakai di grup dinas yang menangani pengaduan ini.",
-    "stale": "Kartu ini sudah tidak berlaku; pakai kartu terbaru pengaduan ini.",
-    "not_allowed": "Tidak bisa: status pengaduan ini sekarang {status}.",
-    "needs_note": "Catatan wajib diisi.",
-    "bad_target": "Tujuan itu tidak bisa dipilih.",
-    "same_target": "Pengaduan sudah berada di dinas itu.",
-}
-OFFICER_NOTE_TOO_LONG = (
-    "Catatan terlalu panjang (paling banyak {limit} karakter). Mohon ringkas, lalu balas lagi "
-    "pesan permintaan catatan."
-)
-OFFICER_NOTE_EMPTY = "Catatan tidak boleh kosong. Balas lagi pesan permintaan catatan."
-OFFICER_RELAYED = "Pesan diteruskan ke pelapor {ticket}."
-OFFICER_RELAY_CLOSED = "Pengaduan {ticket} sudah ditutup; pesan tidak diteruskan."
-GROUP_RESIDENT_MESSAGE = "💬 Pesan dari pelapor {ticket}:\n{text}"
-GROUP_REOPENED = "🔁 Pelapor membuka kembali {ticket}: masalah belum selesai.\n{text}"
-GROUP_LINKED = (
-    "Grup ini sekarang terhubung dengan <b>{opd_name}</b>. "
-    "Pengaduan untuk dinas ini akan muncul di sini."
-)
-GROUP_LINK_USAGE = (
-    "Cara pakai: <code>/hubungkan ID-OPD</code>, misalnya <code>/hubungkan dlh</code>, atau "
-    "<code>/hubungkan camat NAMA-KECAMATAN</code>. Daftar ID ada di /opd."
-)
-GROUP_LINK_UNKNOWN = "ID OPD <code>{opd_id}</code> tidak dikenal. Daftar ID ada di /opd."
-GROUP_LINK_EXTERNAL = "{opd_name} berada di luar Pemkab dan tidak menerima tiket."
-ADMIN_ONLY = "Maaf, perintah ini tidak tersedia untuk Anda."
-OPD_LIST_HEADER = "<b>Daftar OPD</b> (id — nama — grup — terbuka/lewat batas/selesai)\n"
-OPD_LIST_ITEM = "• <code>{id}</code> — {name} — {group} — {open}/{overdue}/{done}"
-OPD_GROUP_NONE = "belum terhubung"
-OUTBOX_PARKED_HEADER = "\n<b>Pesan tertahan</b> (tidak bisa dikirim): {count}. Terbaru:"
-OUTBOX_PARKED_ITEM = "• {kind}: {reason}"
-OPD_GROUP_LINKED = "terhubung"
-RELOAD_OK = "✅ FAQ dimuat ulang: {topics} topik. Perubahan sudah berlaku."
-RELOAD_FAILED = (
-    "❌ FAQ tidak dimuat ulang karena ada masalah; FAQ lama tetap dipakai.\n"
-    "Perbaiki lalu jalankan <code>python -m bot faq check</code>:\n{problems}"
-)
-TRIAGE_NOTICE = (
-    "📥 Pengaduan <code>{ticket}</code> perlu keputusan admin ({reason}). Ketik /triase."
-)
-TRIAGE_EMPTY = "Tidak ada pengaduan yang menunggu keputusan. 👍"
-TRIAGE_ITEM = (
-    "<b>{ticket}</b> — {category}\n"
-    "Alasan: {reason}\nLokasi: {location}\nUraian: <i>{description}</i>\n"
-    "Saran rute: {suggestion}\nTetapkan OPD:"
-)
-TRIAGE_ASSIGNED = "{ticket} ditetapkan ke {opd_name}."
-STATS_HEADER = "<b>Statistik pengaduan</b> ({period})\nJumlah: {total}\n"
-STATS_PERIOD_ALL = "semua waktu"
-STATS_PERIOD_DAYS = "{days} hari terakhir"
-STATS_SECTION = "\n<b>{title}</b>\n{lines}"
-STATS_LINE = "• {label}: {count}"
-STATS_TIMES = (
-    "\n<b>Waktu tanggapan</b> (median)\n• sampai diterima: {accept}\n• sampai selesai: {finish}\n"
-    "• nilai rata-rata dari pelapor: {rating}"
-)
-STATS_OVERDUE = "\n<b>Lewat batas waktu</b> ({count})\n{lines}"
-STATS_OVERDUE_ITEM = "• <code>{ticket}</code> — {opd} — batas {due}"
-STATS_NO_DATA = "-"
-STATS_CHART_CAPTION = "Jumlah pengaduan per OPD ({period})"
-EXPORT_CAPTION = "Ekspor pengaduan ({period}){personal}. Simpan dengan aman."
-EXPORT_PERSONAL_NOTE = ", <b>termasuk data pribadi</b>"
-UNANSWERED_HEADER = "<b>Pertanyaan yang belum terjawab</b> (terbanyak dulu)\n"
-UNANSWERED_ITEM = "• {times}× <i>{example}</i> — topik terdekat: {nearest}"
-UNANSWERED_NONE = "Belum ada pertanyaan yang tidak terjawab."
 FLOOD_WARNING = (
     "Mohon maaf, pesan Anda terlalu banyak dalam waktu singkat. Tunggu sebentar, lalu "
     "kirim lagi pertanyaan Anda. 🙏"

@@ -15,7 +15,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
-from bot.local_api import ApiCall, LocalBotApi
+from bot.offline.local_api import ApiCall, LocalBotApi
 
 
 @dataclass(frozen=True)

@@ -1,29 +1,18 @@
-"""Inline keyboards and their callback data (always within Telegram's 64 bytes)."""
+"""Inline keyboards of the question side: menus, topics, feedback, the complaint offer.
+
+Callback data comes from `bot.presentation.callbacks` (always within Telegram's 64 bytes).
+"""
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import texts
+from bot.presentation import texts
+from bot.presentation.callbacks import AREA, FEEDBACK, MENU, OFFER, TOPIC, data
 from faq.knowledge import Area, KnowledgeBase
 from faq.models import Topic
 
-MAX_CALLBACK_BYTES = 64
 MAX_BUTTON_LABEL = 60
-
-# Callback data prefixes. Short, because every byte counts against the 64-byte limit.
-MENU = "m"  # m:faq, m:lapor, m:status, m:help
-AREA = "a"  # a:<area id>
-TOPIC = "t"  # t:<topic id>
-FEEDBACK = "f"  # f:1:<topic id> / f:0:<topic id>
-OFFER = "o"  # o:y / o:n  (turn a free-text message into a complaint)
-
-
-def data(*parts: str) -> str:
-    value = ":".join(parts)
-    if len(value.encode()) > MAX_CALLBACK_BYTES:
-        raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {value!r}")
-    return value
 
 
 def _label(text: str) -> str:

@@ -6,38 +6,34 @@ handlers, so a card always shows the complaint's current state when it is sent o
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from bot import texts
+from bot.presentation import callbacks, texts
 from bot.services.calendar import format_date
-from bot.services.complaints import (
-    KECAMATAN_OPD,
-    SENSITIVE_OPDS,
+from bot.services.complaints.models import (
+    AT_OPD,
+    FINISHED,
+    OFFICER_ACTIONS,
     TRANSITIONS,
+    Action,
     Complaint,
     Event,
 )
 from bot.services.redaction import redact
-from bot.services.router import TRIAGE_OPD
 from db import parse_db_time
 from faq.formatting import TELEGRAM_TEXT_LIMIT, escape
 from faq.knowledge import KnowledgeBase
 
 Markup = dict[str, Any]
 
-# Officer card callback data: "k:<ticket>:<action>[:<target>]" (at most 33 bytes).
-CARD_PREFIX = "k"
-# Resident buttons about a complaint: "r:<ticket>:<rating 1-5 | reopen>".
-RESIDENT_PREFIX = "r"
 
-
-def button(label: str, data: str) -> dict[str, str]:
-    assert len(data.encode()) <= 64, data
-    return {"text": label, "callback_data": data}
+def button(label: str, *data: str) -> dict[str, str]:
+    return {"text": label, "callback_data": callbacks.data(*data)}
 
 
 def opd_name(knowledge: KnowledgeBase, opd_id: str, kecamatan_name: str | None = None) -> str:
-    if opd_id == KECAMATAN_OPD and kecamatan_name:
+    if opd_id == knowledge.policy.per_kecamatan and kecamatan_name:
         return f"Kantor Camat {kecamatan_name}"
     opd = knowledge.opds.get(opd_id)
     return opd.name if opd else opd_id
@@ -48,23 +44,23 @@ def category_label(knowledge: KnowledgeBase, category_id: str) -> str:
     return category.label if category else category_id
 
 
-CARD_BUTTONS = [
-    ("terima", texts.BTN_ACCEPT),
-    ("proses", texts.BTN_PROCESS),
-    ("selesai", texts.BTN_FINISH),
-    ("tolak", texts.BTN_REJECT),
-    ("alihkan", texts.BTN_MOVE),
-]
+CARD_BUTTONS = {
+    Action.TERIMA: texts.BTN_ACCEPT,
+    Action.PROSES: texts.BTN_PROCESS,
+    Action.SELESAI: texts.BTN_FINISH,
+    Action.TOLAK: texts.BTN_REJECT,
+    Action.ALIHKAN: texts.BTN_MOVE,
+}
 
 
 def card_buttons(complaint: Complaint) -> Markup | None:
     """The officer actions the status model allows now, two per row."""
-    if complaint.status not in ("diteruskan", "diterima", "diproses"):
+    if complaint.status not in AT_OPD:
         return None
     buttons = [
-        button(label, f"{CARD_PREFIX}:{complaint.ticket}:{action}")
-        for action, label in CARD_BUTTONS
-        if complaint.status in TRANSITIONS[action][0]
+        button(CARD_BUTTONS[action], callbacks.CARD, complaint.ticket, action)
+        for action in OFFICER_ACTIONS
+        if complaint.status in TRANSITIONS[action].sources
     ]
     return {"inline_keyboard": [buttons[i : i + 2] for i in range(0, len(buttons), 2)]}
 
@@ -76,16 +72,16 @@ def move_buttons(complaint: Complaint, targets: list[str], knowledge: KnowledgeB
         opd = knowledge.opds[opd_id]
         label = (
             f"Camat {complaint.kecamatan_name}"
-            if opd_id == KECAMATAN_OPD and complaint.kecamatan_name
+            if opd_id == knowledge.policy.per_kecamatan and complaint.kecamatan_name
             else opd.short
         )
-        row.append(button(label, f"{CARD_PREFIX}:{complaint.ticket}:alihkan:{opd_id}"))
+        row.append(button(label, callbacks.CARD, complaint.ticket, Action.ALIHKAN, opd_id))
         if len(row) == 2:
             rows.append(row)
             row = []
     if row:
         rows.append(row)
-    rows.append([button(texts.BTN_MOVE_CANCEL, f"{CARD_PREFIX}:{complaint.ticket}:batal")])
+    rows.append([button(texts.BTN_MOVE_CANCEL, callbacks.CARD, complaint.ticket, "batal")])
     return {"inline_keyboard": rows}
 
 
@@ -97,7 +93,7 @@ def card(
 ) -> tuple[str, Markup | None, list[str]]:
     """(text, buttons, continuation parts) of the card officers see. No resident identity
     unless the resident chose to share it and the complaint is not sensitive."""
-    sensitive = complaint.sensitive or complaint.opd_id in SENSITIVE_OPDS
+    sensitive = complaint.sensitive or complaint.opd_id in knowledge.policy.always_anonymous
     if complaint.share_identity and not sensitive and complaint.reporter_name:
         reporter = escape(complaint.reporter_name)
         if complaint.reporter_phone:
@@ -108,13 +104,11 @@ def card(
         reporter = texts.CARD_REPORTER_HIDDEN
     due_line = (
         texts.CARD_DUE.format(due=format_date(complaint.due_at))
-        if complaint.due_at
-        and complaint.status in ("diteruskan", "diterima", "diproses")
-        and moved_to is None
+        if complaint.due_at and complaint.status in AT_OPD and moved_to is None
         else ""
     )
     triage_line = ""
-    if complaint.opd_id == TRIAGE_OPD and complaint.triage_reason and moved_to is None:
+    if complaint.opd_id == knowledge.policy.triage and complaint.triage_reason and moved_to is None:
         reason = complaint.triage_reason
         if len(reason) > 300:  # an officer's long reason must not crowd out the card
             reason = reason[:300] + "…"
@@ -123,7 +117,7 @@ def card(
         footer = texts.CARD_FOOTER_MOVED.format(opd_name=escape(moved_to))
         status = "Dipindahkan"
         markup = None
-    elif complaint.status in ("selesai", "ditutup"):
+    elif complaint.status in FINISHED:
         status = texts.STATUS_LABELS[complaint.status]
         footer = ""
         if complaint.rating:
@@ -186,7 +180,7 @@ def notification(
     template: str, complaint: Complaint, knowledge: KnowledgeBase, note: str | None = None
 ) -> tuple[str, Markup | None]:
     name = opd_name(knowledge, complaint.opd_id, complaint.kecamatan_name)
-    if complaint.opd_id == TRIAGE_OPD and complaint.triage_reason:
+    if complaint.opd_id == knowledge.policy.triage and complaint.triage_reason:
         name = texts.SUBMITTED_TRIAGE_OPD
     text = texts.NOTIFY[template].format(
         ticket=complaint.ticket,
@@ -199,11 +193,26 @@ def notification(
         t = complaint.ticket
         markup = {
             "inline_keyboard": [
-                [button(str(n), f"{RESIDENT_PREFIX}:{t}:{n}") for n in range(1, 6)],
-                [button(texts.BTN_NOT_DONE, f"{RESIDENT_PREFIX}:{t}:buka")],
+                [button(str(n), callbacks.RESIDENT, t, str(n)) for n in range(1, 6)],
+                [button(texts.BTN_NOT_DONE, callbacks.RESIDENT, t, "buka")],
             ]
         }
     return text, markup
+
+
+def submitted(complaint: Complaint, knowledge: KnowledgeBase, due: dt.datetime) -> str:
+    """The ticket, told to the resident once the complaint is stored."""
+    if complaint.opd_id == knowledge.policy.triage and complaint.triage_reason:
+        name = texts.SUBMITTED_TRIAGE_OPD
+    else:
+        name = escape(opd_name(knowledge, complaint.opd_id, complaint.kecamatan_name))
+    return texts.SUBMITTED.format(ticket=complaint.ticket, opd_name=name, due=format_date(due))
+
+
+def submitted_again(complaint: Complaint) -> str:
+    """The same draft (or text) confirmed again: the ticket it already has."""
+    status = texts.STATUS_LABELS[complaint.status].lower()
+    return texts.SUBMITTED_DUPLICATE.format(ticket=complaint.ticket, status=status)
 
 
 def status_detail(complaint: Complaint, events: list[Event], knowledge: KnowledgeBase) -> str:
@@ -214,14 +223,14 @@ def status_detail(complaint: Complaint, events: list[Event], knowledge: Knowledg
         else:
             template = texts.TIMELINE_WHAT.get(event.action, event.action)
             target = opd_name(knowledge, event.opd_id or "", complaint.kecamatan_name)
-            if event.opd_id == TRIAGE_OPD and event.action in ("dibuat", "diteruskan"):
+            if event.opd_id == knowledge.policy.triage and event.action in ("dibuat", "diteruskan"):
                 target = "admin (Kominfostan) untuk diteruskan"
             what = template.format(opd=escape(target))
         if event.action == "selesai" and event.note:
             what += f": <i>{escape(event.note)}</i>"
         lines.append(texts.TIMELINE_ITEM.format(date=format_date(event.created_at), what=what))
     due_line = ""
-    if complaint.due_at and complaint.status in ("diteruskan", "diterima", "diproses"):
+    if complaint.due_at and complaint.status in AT_OPD:
         due_line = texts.STATUS_DUE_LINE.format(due=format_date(complaint.due_at))
     return texts.STATUS_DETAIL.format(
         ticket=complaint.ticket,

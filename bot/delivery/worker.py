@@ -1,0 +1,183 @@
+"""The outbox worker: sends what the outbox owes, through python-telegram-bot.
+
+One task, one row at a time, in order per complaint. Transient failures (timeouts,
+connection errors, HTTP 5xx) are retried with exponential backoff; `RetryAfter` waits
+exactly as long as Telegram says; a group that became a supergroup is followed to its new
+id; permanent failures (blocked by the resident, removed from the group, chat not found)
+are parked with their reason so nothing is lost silently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import random
+import warnings
+from collections.abc import Callable
+
+from telegram import Bot
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+
+from bot.delivery.senders import BACKOFF_CAP, IDEMPOTENT_KINDS, KINDS, SendContext, Wait
+from bot.services.complaints import ComplaintService, utcnow
+from bot.services.outbox import Outbox, OutboxRow
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 60  # with the backoff cap, about four hours of trying
+
+
+def _seconds(error: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        # PTB 22 warns that `retry_after` becomes a timedelta; both forms are handled here.
+        warnings.simplefilter("ignore")
+        value = error.retry_after
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    return float(value)
+
+
+class OutboxWorker:
+    def __init__(
+        self,
+        outbox: Outbox,
+        complaints: ComplaintService,
+        bot: Bot,
+        clock: Callable[[], dt.datetime] = utcnow,
+    ) -> None:
+        self.outbox = outbox
+        self.complaints = complaints
+        self.bot = bot
+        self.clock = clock
+        # Read through the worker, so a clock replaced later (tests) rules the senders too.
+        self._context = SendContext(bot, complaints, lambda: self.clock())
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------
+    async def start(self) -> None:
+        parked = await self.outbox.recover(IDEMPOTENT_KINDS)
+        if parked:
+            log.warning("outbox: %d message(s) were mid-send at the last stop; parked", parked)
+        self._task = asyncio.create_task(self._run(), name="outbox-worker")
+
+    async def stop(self) -> None:
+        """Finish the row in hand, then stop; pending rows stay for the next start."""
+        self._stopping.set()
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+            self._task = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                sent = await self.drain()
+            except Exception:  # the worker must outlive any one bad row or DB hiccup
+                log.exception("outbox: drain failed")
+                sent = 0
+            if sent:
+                continue
+            next_due = await self.outbox.next_due_at()
+            timeout = 5.0
+            if next_due is not None:
+                timeout = min(timeout, max(0.05, (next_due - self.clock()).total_seconds()))
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout)
+            except TimeoutError:
+                pass
+
+    # -- sending --------------------------------------------------------------------------
+    async def drain(self, limit: int = 20) -> int:
+        """Send the rows due now; returns how many were handled."""
+        rows = await self.outbox.due(self.clock(), limit)
+        handled = 0
+        for row in rows:
+            if self._stopping.is_set() and handled:
+                break
+            if not await self.outbox.begin(row.id):
+                continue
+            await self._deliver(row)
+            handled += 1
+        return handled
+
+    async def drain_all(self) -> None:
+        """Send until nothing is due now (tests and benchmarks use this)."""
+        while await self.drain() > 0:
+            pass
+
+    async def _deliver(self, row: OutboxRow) -> None:
+        now = self.clock()
+        try:
+            message_id = await self._send(row)
+        except Wait as wait:
+            await self.outbox.retry(
+                row.id, now + dt.timedelta(seconds=wait.seconds), str(wait), count=False
+            )
+        except RetryAfter as exc:
+            seconds = _seconds(exc)
+            log.info("outbox %d: flood control, waiting %.0f s", row.id, seconds)
+            await self.outbox.retry(
+                row.id,
+                now + dt.timedelta(seconds=seconds),
+                f"RetryAfter {seconds:.0f}s",
+                count=False,
+            )
+        except ChatMigrated as exc:
+            if row.chat_id is not None:
+                old = row.chat_id
+            else:
+                old = await self._old_chat(row)
+            if old is not None:
+                await self.complaints.cards.migrate_group(old, exc.new_chat_id)
+            await self.outbox.retry(row.id, now, f"chat migrated to {exc.new_chat_id}", count=False)
+        except Forbidden as exc:
+            await self.outbox.park(row.id, f"ditolak Telegram (diblokir/dikeluarkan): {exc}")
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                await self.outbox.sent(row.id, None, now)
+            else:
+                await self.outbox.park(row.id, f"ditolak Telegram: {exc}")
+        except InvalidToken as exc:
+            await self.outbox.retry(row.id, now + dt.timedelta(seconds=BACKOFF_CAP), str(exc))
+        except (NetworkError, TelegramError) as exc:
+            attempts = row.attempts + 1
+            if attempts >= MAX_ATTEMPTS:
+                await self.outbox.park(row.id, f"gagal setelah {attempts} percobaan: {exc}")
+                return
+            delay = min(BACKOFF_CAP, 2.0 ** min(attempts, 10)) * (0.5 + random.random() / 2)
+            await self.outbox.retry(row.id, now + dt.timedelta(seconds=delay), str(exc))
+        except Exception as exc:  # a bug for this row must not stop the others
+            log.exception("outbox %d: unexpected error", row.id)
+            await self.outbox.park(row.id, f"kesalahan internal: {exc!r}")
+        else:
+            await self.outbox.sent(row.id, message_id, self.clock())
+
+    async def _old_chat(self, row: OutboxRow) -> int | None:
+        if row.complaint_id is None:
+            return None
+        complaint = await self.complaints.get(row.complaint_id)
+        if complaint is None:
+            return None
+        return complaint.card_chat_id or await self.complaints.cards.card_chat(complaint)
+
+    async def _send(self, row: OutboxRow) -> int | None:
+        """Send one row with its kind's sender; returns the Telegram message id."""
+        kind = KINDS.get(row.kind)
+        if kind is None:
+            raise ValueError(f"unknown outbox kind {row.kind!r}")
+        return await kind.send(row, self._context)

@@ -1,0 +1,61 @@
+"""What admins (Kominfostan staff) read: linking groups, the OPD list, reloads, triage,
+statistics, exports, unanswered questions, escalations.
+
+Plain, polite Indonesian. Telegram HTML: anything that comes from a resident or a file
+goes through `escape()` first.
+"""
+
+from __future__ import annotations
+
+GROUP_LINKED = (
+    "Grup ini sekarang terhubung dengan <b>{opd_name}</b>. "
+    "Pengaduan untuk dinas ini akan muncul di sini."
+)
+GROUP_LINK_USAGE = (
+    "Cara pakai: <code>/hubungkan ID-OPD</code>, misalnya <code>/hubungkan dlh</code>, atau "
+    "<code>/hubungkan camat NAMA-KECAMATAN</code>. Daftar ID ada di /opd."
+)
+GROUP_LINK_UNKNOWN = "ID OPD <code>{opd_id}</code> tidak dikenal. Daftar ID ada di /opd."
+GROUP_LINK_EXTERNAL = "{opd_name} berada di luar Pemkab dan tidak menerima tiket."
+ADMIN_ONLY = "Maaf, perintah ini tidak tersedia untuk Anda."
+OPD_LIST_HEADER = "<b>Daftar OPD</b> (id — nama — grup — terbuka/lewat batas/selesai)\n"
+OPD_LIST_ITEM = "• <code>{id}</code> — {name} — {group} — {open}/{overdue}/{done}"
+OPD_GROUP_NONE = "belum terhubung"
+OUTBOX_PARKED_HEADER = "\n<b>Pesan tertahan</b> (tidak bisa dikirim): {count}. Terbaru:"
+OUTBOX_PARKED_ITEM = "• {kind}: {reason}"
+OPD_GROUP_LINKED = "terhubung"
+RELOAD_OK = "✅ FAQ dimuat ulang: {topics} topik. Perubahan sudah berlaku."
+RELOAD_FAILED = (
+    "❌ FAQ tidak dimuat ulang karena ada masalah; FAQ lama tetap dipakai.\n"
+    "Perbaiki lalu jalankan <code>python -m bot faq check</code>:\n{problems}"
+)
+TRIAGE_NOTICE = (
+    "📥 Pengaduan <code>{ticket}</code> perlu keputusan admin ({reason}). Ketik /triase."
+)
+TRIAGE_EMPTY = "Tidak ada pengaduan yang menunggu keputusan. 👍"
+TRIAGE_ITEM = (
+    "<b>{ticket}</b> — {category}\n"
+    "Alasan: {reason}\nLokasi: {location}\nUraian: <i>{description}</i>\n"
+    "Saran rute: {suggestion}\nTetapkan OPD:"
+)
+TRIAGE_ASSIGNED = "{ticket} ditetapkan ke {opd_name}."
+STATS_HEADER = "<b>Statistik pengaduan</b> ({period})\nJumlah: {total}\n"
+STATS_PERIOD_ALL = "semua waktu"
+STATS_PERIOD_DAYS = "{days} hari terakhir"
+STATS_SECTION = "\n<b>{title}</b>\n{lines}"
+STATS_LINE = "• {label}: {count}"
+STATS_TIMES = (
+    "\n<b>Waktu tanggapan</b> (median)\n• sampai diterima: {accept}\n• sampai selesai: {finish}\n"
+    "• nilai rata-rata dari pelapor: {rating}"
+)
+STATS_OVERDUE = "\n<b>Lewat batas waktu</b> ({count})\n{lines}"
+STATS_OVERDUE_ITEM = "• <code>{ticket}</code> — {opd} — batas {due}"
+STATS_NO_DATA = "-"
+STATS_CHART_CAPTION = "Jumlah pengaduan per OPD ({period})"
+EXPORT_CAPTION = "Ekspor pengaduan ({period}){personal}. Simpan dengan aman."
+EXPORT_PERSONAL_NOTE = ", <b>termasuk data pribadi</b>"
+UNANSWERED_HEADER = "<b>Pertanyaan yang belum terjawab</b> (terbanyak dulu)\n"
+UNANSWERED_ITEM = "• {times}× <i>{example}</i> — topik terdekat: {nearest}"
+UNANSWERED_NONE = "Belum ada pertanyaan yang tidak terjawab."
+ESCALATION_HEADER = "🚨 <b>Pengaduan melewati batas waktu</b> ({count})\n"
+ESCALATION_ITEM = "• <code>{ticket}</code> — {opd} — {status} — batas {due}"
