@@ -132,7 +132,7 @@ def build_application(
         questions=QuestionLog(db),
         complaints=complaints,
         outbox=Outbox(db),
-        regions=Regions.load(),
+        regions=Regions.load(settings.regions_dir),
         calendar=calendar,
         reports=Reports(db),
     )

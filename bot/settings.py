@@ -8,15 +8,34 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError as _SourceError
 
-from bot import PROJECT_ROOT
+import faq
+from bot import PROJECT_ROOT, SHIPPED_DATA_DIR, SOURCE_CHECKOUT
 
 OFFLINE_TOKEN = "0:offline-terminal-chat"
+SHIPPED_FAQ_DIR = Path(faq.__file__).resolve().parent / "content"
+# In a source checkout the database lives beside the code; installed, in the folder the
+# bot is started from.
+DEFAULT_DATABASE = (PROJECT_ROOT if SOURCE_CHECKOUT else Path()) / "var" / "layanan.sqlite3"
+# Data files a BOT_DATA_DIR folder may override (setting -> file or folder name in it).
+DATA_FILES = {
+    "opd_file": "opd.yaml",
+    "categories_file": "categories.yaml",
+    "holidays_file": "holidays.yaml",
+    "regions_dir": "regions",
+}
+
+
+def data_path(name: str, data_dir: Path | None) -> Path:
+    """`name` in the override folder when it is there, otherwise the shipped one."""
+    if data_dir is not None and (data_dir / name).exists():
+        return data_dir / name
+    return SHIPPED_DATA_DIR / name
 
 
 class SettingsError(Exception):
@@ -36,11 +55,16 @@ class Settings(BaseSettings):
     token: SecretStr | None = Field(
         default=None, description="Bot token from @BotFather; only `run` needs it."
     )
-    database_path: Path = Field(default=PROJECT_ROOT / "var" / "layanan.sqlite3")
-    faq_dir: Path = Field(default=PROJECT_ROOT / "faq" / "content")
-    opd_file: Path = Field(default=PROJECT_ROOT / "data" / "opd.yaml")
-    categories_file: Path = Field(default=PROJECT_ROOT / "data" / "categories.yaml")
-    holidays_file: Path = Field(default=PROJECT_ROOT / "data" / "holidays.yaml")
+    database_path: Path = Field(default=DEFAULT_DATABASE)
+    # A folder whose opd.yaml, categories.yaml, holidays.yaml, regions/ and faq/ replace
+    # the shipped ones (each only when present there). An explicit BOT_OPD_FILE,
+    # BOT_FAQ_DIR, ... wins over it.
+    data_dir: Path | None = None
+    faq_dir: Path = Field(default=SHIPPED_FAQ_DIR)
+    opd_file: Path = Field(default=SHIPPED_DATA_DIR / "opd.yaml")
+    categories_file: Path = Field(default=SHIPPED_DATA_DIR / "categories.yaml")
+    holidays_file: Path = Field(default=SHIPPED_DATA_DIR / "holidays.yaml")
+    regions_dir: Path = Field(default=SHIPPED_DATA_DIR / "regions")
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     admin_chat_id: int | None = Field(
         default=None, description="Optional admin group: its members act as admins there."
@@ -55,6 +79,22 @@ class Settings(BaseSettings):
     api_base_url: str = Field(default="https://api.telegram.org/bot")
     api_file_url: str = Field(default="https://api.telegram.org/file/bot")
     log_level: str = Field(default="INFO")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _data_files(cls, data: Any) -> Any:
+        """Data files not set one by one come from BOT_DATA_DIR, else the shipped ones."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        data_dir = Path(data["data_dir"]) if data.get("data_dir") else None
+        for field, name in DATA_FILES.items():
+            if not data.get(field):
+                data[field] = data_path(name, data_dir)
+        if not data.get("faq_dir"):
+            custom = data_dir / "faq" if data_dir is not None else None
+            data["faq_dir"] = custom if custom is not None and custom.is_dir() else SHIPPED_FAQ_DIR
+        return data
 
     @field_validator("admin_ids", mode="before")
     @classmethod

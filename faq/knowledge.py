@@ -10,7 +10,20 @@ from faq.models import Category, CategoryFile, FaqFile, Opd, OpdFile, RoutingPol
 from faq.problems import Problem, YamlDocument, read_yaml, validate
 
 REQUIRED_TOPICS_FILE = Path(__file__).resolve().parent / "required_topics.txt"
-DEFAULT_CATEGORIES_FILE = Path(__file__).resolve().parent.parent / "data" / "categories.yaml"
+# The shipped categories: data/ in a source checkout, bot/defaults/ in an installed wheel
+# (see pyproject.toml). The bot passes its configured file; this default serves tools.
+_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CATEGORIES_FILE = next(
+    (
+        path
+        for path in (
+            _ROOT / "data" / "categories.yaml",
+            _ROOT / "bot" / "defaults" / "categories.yaml",
+        )
+        if path.is_file()
+    ),
+    _ROOT / "data" / "categories.yaml",
+)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.settings import SettingsError, load_settings
@@ -63,3 +65,38 @@ def test_webhook_must_be_https(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BOT_WEBHOOK_URL", "http://example.org/hook")
     with pytest.raises(SettingsError, match="BOT_WEBHOOK_URL"):
         load_settings(_env_file=None)
+
+
+def test_data_files_default_to_the_shipped_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import SHIPPED_DATA_DIR
+
+    monkeypatch.delenv("BOT_DATA_DIR", raising=False)
+    monkeypatch.delenv("BOT_OPD_FILE", raising=False)
+    settings = load_settings(_env_file=None)
+    assert settings.opd_file == SHIPPED_DATA_DIR / "opd.yaml" and settings.opd_file.is_file()
+    assert settings.regions_dir == SHIPPED_DATA_DIR / "regions"
+    assert (settings.faq_dir / "kependudukan.yaml").is_file()
+
+
+def test_data_dir_overrides_what_it_holds(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from bot import SHIPPED_DATA_DIR
+
+    (tmp_path / "holidays.yaml").write_text("holidays: [2026-12-25]\n", encoding="utf-8")
+    (tmp_path / "faq").mkdir()
+    monkeypatch.setenv("BOT_DATA_DIR", str(tmp_path))
+    settings = load_settings(_env_file=None)
+    assert settings.holidays_file == tmp_path / "holidays.yaml"
+    assert settings.faq_dir == tmp_path / "faq"
+    # What the folder does not hold stays the shipped file.
+    assert settings.opd_file == SHIPPED_DATA_DIR / "opd.yaml"
+    assert settings.regions_dir == SHIPPED_DATA_DIR / "regions"
+
+
+def test_a_file_setting_wins_over_the_data_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "opd.yaml").write_text("opds: []\n", encoding="utf-8")
+    mine = tmp_path / "mine.yaml"
+    monkeypatch.setenv("BOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("BOT_OPD_FILE", str(mine))
+    assert load_settings(_env_file=None).opd_file == mine

@@ -13,7 +13,7 @@ from typing import Literal
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot import PROJECT_ROOT
+from bot import SHIPPED_DATA_DIR
 from bot.services.regions.geometry import (
     EDGE_SNAP_M,
     GAP_SNAP_M,
@@ -35,7 +35,7 @@ from bot.services.regions.names import (
 )
 from bot.services.regions.places import Desa, Kecamatan, Location, Match, Resolution, decide
 
-DEFAULT_DIRECTORY = PROJECT_ROOT / "data" / "regions"
+DEFAULT_DIRECTORY = SHIPPED_DATA_DIR / "regions"
 
 KECAMATAN_CSV = "kecamatan_deliserdang.csv"
 DESA_CSV = "desa_kelurahan_deliserdang.csv"
