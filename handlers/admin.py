@@ -122,10 +122,17 @@ async def link_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             await message.reply_text(texts.GROUP_LINK_EXTERNAL.format(opd_name=escape(opd.name)))
             return
         destination, name = opd.id, opd.name
-    await svc.complaints.cards.link_group(destination, message.chat.id, message.chat.title, user.id)
+    moved = await svc.complaints.cards.link_group(
+        destination, message.chat.id, message.chat.title, user.id
+    )
     svc.wake_outbox()
-    log.info("group %s linked to %s by an admin", message.chat.id, destination)
-    await message.reply_text(texts.GROUP_LINKED.format(opd_name=escape(name)))
+    log.info(
+        "group %s linked to %s by an admin (%d card(s) moved)", message.chat.id, destination, moved
+    )
+    reply = texts.GROUP_LINKED.format(opd_name=escape(name))
+    if moved:
+        reply += "\n" + texts.GROUP_LINK_MOVED.format(count=moved)
+    await message.reply_text(reply)
 
 
 async def list_opds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -11,6 +11,10 @@ GROUP_LINKED = (
     "Grup ini sekarang terhubung dengan <b>{opd_name}</b>. "
     "Pengaduan untuk dinas ini akan muncul di sini."
 )
+GROUP_LINK_MOVED = (
+    "{count} pengaduan yang masih terbuka dipindahkan mengikuti sambungan grup ini "
+    "(kartu lamanya ditandai sudah dipindahkan)."
+)
 GROUP_LINK_USAGE = (
     "Cara pakai: <code>/hubungkan ID-OPD</code>, misalnya <code>/hubungkan dlh</code>, atau "
     "<code>/hubungkan camat NAMA-KECAMATAN</code>. Daftar ID ada di /opd."

@@ -16,6 +16,7 @@ import aiosqlite
 from bot.services.calendar import ACCEPT_WITHIN
 from bot.services.complaints.models import (
     COLUMNS,
+    OPEN_STATUSES,
     TRANSITIONS,
     Action,
     Complaint,
@@ -34,7 +35,9 @@ class Cards:
         self.store = store
 
     # -- groups ---------------------------------------------------------------------------
-    async def link_group(self, destination: str, chat_id: int, title: str | None, by: int) -> None:
+    async def link_group(self, destination: str, chat_id: int, title: str | None, by: int) -> int:
+        """Link a group to a destination (and unlink whatever it served before). Returns how
+        many open complaints' cards moved to follow the new links."""
         store = self.store
         async with store.db.transaction() as conn:
             await conn.execute("DELETE FROM opd_group WHERE chat_id = ?", (chat_id,))
@@ -45,11 +48,33 @@ class Cards:
                 " linked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
                 (destination, chat_id, title, by),
             )
+            moved = await self._follow_links(conn)
             # Cards that waited for a group are due now.
             await conn.execute(
                 "UPDATE outbox SET next_attempt_at = ? WHERE state = 'pending' AND kind = 'card'",
                 (db_time(store.clock()),),
             )
+        return moved
+
+    async def _follow_links(self, conn: aiosqlite.Connection) -> int:
+        """Open cards follow the links: a card in a group that no longer acts on its
+        complaint (its OPD was linked to another group, the group to another OPD, or its OPD
+        got a group while the card waited in triage) is marked as moved, and a new card is
+        owed to the group that acts now (or waits, and shows in /triase, if none does)."""
+        policy = self.store.policy
+        async with conn.execute(
+            f"SELECT {COLUMNS} FROM complaint c WHERE status IN (?, ?, ?, ?)"
+            " AND card_message_id IS NOT NULL AND card_chat_id IS NOT COALESCE("
+            "   (SELECT chat_id FROM opd_group g WHERE g.opd_id = CASE"
+            "     WHEN c.opd_id = ? AND COALESCE(c.kecamatan_code, '') != ''"
+            "     THEN c.opd_id || ':' || c.kecamatan_code ELSE c.opd_id END),"
+            "   (SELECT chat_id FROM opd_group g WHERE g.opd_id = ?))",
+            (*OPEN_STATUSES, policy.per_kecamatan, policy.triage),
+        ) as cur:
+            stranded = [complaint_from_row(row) for row in await cur.fetchall()]
+        for complaint in stranded:
+            await self.reissue(conn, complaint, complaint.opd_id)
+        return len(stranded)
 
     async def group_of(self, destination: str) -> int | None:
         row = await self.store.db.fetchone(
@@ -223,35 +248,42 @@ class Cards:
 
     # -- what needs an admin --------------------------------------------------------------
     async def needing_decision(self, limit: int = 30) -> list[tuple[Complaint, str]]:
-        """Complaints waiting for an admin: unsure routing, rejected, or no group linked."""
+        """Open complaints that need an admin: unsure routing or "bukan wewenang" (waiting
+        at triage), a card that could not be delivered or waits for a group (also after a
+        relink), or a destination with no group linked."""
         store = self.store
         policy = store.policy
         rows = await store.db.fetchall(
-            f"SELECT {COLUMNS} FROM complaint WHERE status IN (?, ?)"
-            " AND ((opd_id = ? AND triage_reason IS NOT NULL) OR EXISTS (SELECT 1 FROM outbox o"
-            "   WHERE o.complaint_id = complaint.id AND o.kind = 'card' AND ((o.state = 'pending'"
-            "   AND o.last_error LIKE 'belum ada grup%') OR (o.state = 'parked'"
-            "   AND complaint.card_message_id IS NULL)))"
+            f"SELECT {COLUMNS} FROM complaint WHERE status IN (?, ?, ?, ?) AND ("
+            "   (opd_id = ? AND triage_reason IS NOT NULL AND status IN (?, ?))"
+            " OR (card_message_id IS NULL AND EXISTS (SELECT 1 FROM outbox o"
+            "   WHERE o.complaint_id = complaint.id AND o.kind = 'card' AND (o.state = 'parked'"
+            "   OR (o.state = 'pending' AND o.last_error LIKE 'belum ada grup%'))))"
             # Shown in the triage group because its own group is not linked yet.
             " OR NOT EXISTS (SELECT 1 FROM opd_group g WHERE g.opd_id = CASE"
             "   WHEN complaint.opd_id = ? THEN complaint.opd_id || ':' || complaint.kecamatan_code"
             "   ELSE complaint.opd_id END)) ORDER BY id LIMIT ?",
-            (Status.BARU, Status.DITERUSKAN, policy.triage, policy.per_kecamatan, limit),
+            (
+                *OPEN_STATUSES,
+                policy.triage,
+                Status.BARU,
+                Status.DITERUSKAN,
+                policy.per_kecamatan,
+                limit,
+            ),
         )
         found = []
         for row in rows:
             complaint = complaint_from_row(row)
-            if complaint.status == Status.BARU and not complaint.triage_reason:
+            if complaint.card_message_id is None and not complaint.triage_reason:
                 parked = await store.db.fetchone(
-                    "SELECT last_error FROM outbox WHERE complaint_id = ? AND kind = 'card'"
-                    " AND state = 'parked' ORDER BY id DESC LIMIT 1",
+                    "SELECT state, last_error FROM outbox WHERE complaint_id = ? AND kind = 'card'"
+                    " ORDER BY id DESC LIMIT 1",
                     (complaint.id,),
                 )
-                if parked is not None:
-                    found.append((complaint, f"kartu tidak terkirim: {parked[0]}"))
+                if parked is not None and parked[0] == "parked":
+                    found.append((complaint, f"kartu tidak terkirim: {parked[1]}"))
                     continue
-            reason = (
-                complaint.triage_reason or f"grup {store.destination(complaint)} belum terhubung"
-            )
-            found.append((complaint, reason))
+            unlinked = f"grup {store.destination(complaint)} belum terhubung"
+            found.append((complaint, complaint.triage_reason or unlinked))
         return found

@@ -1,0 +1,93 @@
+"""OPD groups and the complaint's card in them, through the real Application."""
+
+from __future__ import annotations
+
+from bot.offline.local_api import Fault
+from bot.offline.simulator import Person
+from bot.presentation import texts
+from faq.formatting import plain_text
+from tests.conftest import ADMIN, Harness
+from tests.handlers.test_complaint_flow import file_complaint
+from tests.handlers.test_officer import OFFICER, cards, delivered_card, press_in_group
+
+OLD_GROUP = -1001000000011
+NEW_GROUP = -1001000000012
+TRIAGE_GROUP = -1001000000013
+DISHUB_GROUP = -1001000000014
+NEW_OFFICER = Person(id=8011, first_name="Rudi", last_name="Petugas DLH baru")
+
+
+def group(chat_id: int) -> dict:
+    return {"id": chat_id, "type": "supergroup", "title": f"Grup {chat_id}"}
+
+
+# -- relinking: open cards follow the link ----------------------------------------------
+async def test_relinking_an_opd_moves_its_open_cards_to_the_new_group(bot: Harness) -> None:
+    await bot.link_group("dlh", OLD_GROUP)
+    ticket = await file_complaint(bot)
+    card = await delivered_card(bot, OLD_GROUP)
+    await press_in_group(bot, card, texts.BTN_ACCEPT, OFFICER)
+    await bot.deliver()
+    # The OPD's work moves to a new group (the old one was abandoned).
+    await bot.link_group("dlh", NEW_GROUP)
+    calls = await bot.deliver()
+    [new_card] = cards(calls, NEW_GROUP)
+    assert ticket in new_card.text and "Diterima petugas" in plain_text(new_card.text)
+    [old] = [c for c in calls if c.method == "editMessageText" and c.chat_id == OLD_GROUP]
+    assert "dipindahkan" in plain_text(old.text) and not old.buttons
+    # The new group acts on it; the old card changes nothing.
+    calls = await press_in_group(bot, card, texts.BTN_PROCESS, OFFICER)
+    assert any(c.params.get("show_alert") for c in calls)
+    await press_in_group(bot, new_card, texts.BTN_PROCESS, NEW_OFFICER)
+    complaint = await bot.services.complaints.by_ticket(ticket)
+    assert complaint.status == "diproses" and complaint.card_chat_id == NEW_GROUP
+
+
+async def test_a_card_waiting_in_triage_follows_when_its_opd_is_linked(bot: Harness) -> None:
+    await bot.link_group("kominfostan", TRIAGE_GROUP)
+    ticket = await file_complaint(bot)  # DLH has no group yet: the card goes to triage
+    assert len(cards(await bot.deliver(), TRIAGE_GROUP)) == 1
+    await bot.link_group("dlh", NEW_GROUP)
+    calls = await bot.deliver()
+    [new_card] = cards(calls, NEW_GROUP)
+    assert ticket in new_card.text
+    assert any(c.method == "editMessageText" and c.chat_id == TRIAGE_GROUP for c in calls)
+    await press_in_group(bot, new_card, texts.BTN_ACCEPT, NEW_OFFICER)
+    assert (await bot.services.complaints.by_ticket(ticket)).status == "diterima"
+
+
+async def test_triage_shows_a_card_that_could_not_follow_the_link(bot: Harness) -> None:
+    await bot.link_group("dlh", OLD_GROUP)
+    ticket = await file_complaint(bot)
+    card = await delivered_card(bot, OLD_GROUP)
+    await press_in_group(bot, card, texts.BTN_ACCEPT, OFFICER)
+    await bot.deliver()
+    await bot.link_group("dlh", NEW_GROUP)
+    # The bot was removed from the new group before the card got there.
+    bot.api.faults.append(
+        Fault("sendMessage", status=403, description="Forbidden: bot was kicked from the group")
+    )
+    await bot.deliver()
+    text = await bot.reply_text("/triase", ADMIN)
+    assert ticket in text and "kartu tidak terkirim" in text
+
+
+async def test_relinking_a_group_to_another_opd_moves_its_cards_out(bot: Harness) -> None:
+    await bot.link_group("kominfostan", TRIAGE_GROUP)
+    await bot.link_group("dlh", OLD_GROUP)
+    ticket = await file_complaint(bot)
+    await delivered_card(bot, OLD_GROUP)
+    # The same group now serves Dishub: DLH's open card must not stay in it.
+    await bot.link_group("dishub", OLD_GROUP)
+    calls = await bot.deliver()
+    [moved] = cards(calls, TRIAGE_GROUP)
+    assert ticket in moved.text
+    assert "grup dlh belum terhubung" in await bot.reply_text("/triase", ADMIN)
+
+
+async def test_the_admin_is_told_how_many_cards_followed(bot: Harness) -> None:
+    await bot.link_group("dlh", OLD_GROUP)
+    await file_complaint(bot)
+    await bot.deliver()
+    calls = await bot.simulator.send("/hubungkan dlh", ADMIN, chat=group(NEW_GROUP))
+    assert any("1 pengaduan yang masih terbuka dipindahkan" in c.text for c in calls)
