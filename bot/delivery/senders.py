@@ -101,6 +101,8 @@ async def send_card(row: OutboxRow, ctx: SendContext) -> int | None:
     complaint = await _complaint(row, ctx)
     cards = ctx.complaints.cards
     chat_id = await cards.card_chat(complaint)
+    if chat_id is not None and complaint.card_message_id and complaint.card_chat_id == chat_id:
+        return None  # its card is already in that group: one live card per group
     if chat_id is None:
         destination = ctx.complaints.destination(complaint)
         raise Wait(f"belum ada grup terhubung untuk {destination}", WAIT_FOR_GROUP)

@@ -127,6 +127,12 @@ class Cards:
             "UPDATE complaint SET card_chat_id = NULL, card_message_id = NULL WHERE id = ?",
             (complaint.id,),
         )
+        # One card owed at a time: a card still waiting (for a group, or to be retried) is
+        # replaced by this one, which goes wherever the complaint is when it is sent.
+        await conn.execute(
+            "DELETE FROM outbox WHERE complaint_id = ? AND kind = 'card' AND state = 'pending'",
+            (complaint.id,),
+        )
         await enqueue(conn, "card", complaint_id=complaint.id, payload={})
 
     def delivery_due(self, now: dt.datetime) -> dt.datetime:

@@ -91,3 +91,52 @@ async def test_the_admin_is_told_how_many_cards_followed(bot: Harness) -> None:
     await bot.deliver()
     calls = await bot.simulator.send("/hubungkan dlh", ADMIN, chat=group(NEW_GROUP))
     assert any("1 pengaduan yang masih terbuka dipindahkan" in c.text for c in calls)
+
+
+# -- one complaint, at most one live card per group --------------------------------------
+async def assign_from_triage(bot: Harness, ticket: str, label: str) -> None:
+    items = [c for c in await bot.say("/triase", ADMIN) if ticket in c.text]
+    assert items, f"{ticket} not in /triase"
+    calls = await bot.press(items[-1], label, ADMIN)
+    assert any(c.method == "editMessageText" and "ditetapkan" in c.text for c in calls)
+
+
+async def test_an_assignment_while_the_card_waits_gives_one_card(bot: Harness) -> None:
+    ticket = await file_complaint(bot)  # no group at all: the card waits in the outbox
+    await bot.deliver()
+    await assign_from_triage(bot, ticket, "Dishub")
+    await bot.link_group("dishub", DISHUB_GROUP)
+    [card] = cards(await bot.deliver(), DISHUB_GROUP)
+    assert ticket in card.text
+    # One card owed at a time: the assignment replaced the card that was waiting.
+    rows = await bot.services.db.fetchall("SELECT state FROM outbox WHERE kind = 'card'")
+    assert [r[0] for r in rows] == ["sent"]
+
+
+async def test_a_move_then_an_assignment_while_waiting_gives_one_card(bot: Harness) -> None:
+    await bot.link_group("dlh", OLD_GROUP)
+    ticket = await file_complaint(bot)
+    card = await delivered_card(bot, OLD_GROUP)
+    # Moved to Dishub, which has no group (and there is no triage group): the card waits.
+    calls = await press_in_group(bot, card, texts.BTN_MOVE, OFFICER)
+    [chooser] = [c for c in calls if c.method == "sendMessage"]
+    await press_in_group(bot, chooser, "Dishub", OFFICER)
+    await bot.deliver()
+    # An admin decides it is Satpol PP's; later both groups are linked.
+    await assign_from_triage(bot, ticket, "Satpol PP")
+    await bot.link_group("dishub", DISHUB_GROUP)
+    await bot.link_group("satpolpp", NEW_GROUP)
+    calls = await bot.deliver()
+    assert cards(calls, DISHUB_GROUP) == []
+    assert len(cards(calls, NEW_GROUP)) == 1
+
+
+async def test_a_second_card_row_for_the_same_group_is_not_sent(bot: Harness) -> None:
+    from bot.services.outbox import enqueue
+
+    await bot.link_group("dlh", OLD_GROUP)
+    ticket = await file_complaint(bot)
+    complaint = await bot.services.complaints.by_ticket(ticket)
+    async with bot.services.db.transaction() as conn:  # e.g. left over from an older version
+        await enqueue(conn, "card", complaint_id=complaint.id, payload={})
+    assert len(cards(await bot.deliver(), OLD_GROUP)) == 1
