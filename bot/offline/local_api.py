@@ -46,6 +46,7 @@ class ApiCall:
     method: str
     params: dict[str, Any]
     result: Any = None
+    files: dict[str, bytes] = field(default_factory=dict)  # uploaded files by part name
 
     @property
     def chat_id(self) -> int | None:
@@ -152,7 +153,7 @@ class LocalBotApi(BaseRequest):
             return fault.status, json.dumps(body).encode()
         async with self._lock:
             result = self._answer(api_method, params)
-        self.calls.append(ApiCall(api_method, params, result))
+        self.calls.append(ApiCall(api_method, params, result, _files(request_data)))
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
     # -- behaviour ---------------------------------------------------------------------
@@ -253,3 +254,12 @@ class LocalBotApi(BaseRequest):
 
     def clear(self) -> None:
         self.calls.clear()
+
+
+def _files(request_data: RequestData | None) -> dict[str, bytes]:
+    """The bytes of the files a call uploads (a document, a chart), by part name."""
+    files: dict[str, bytes] = {}
+    for name, part in (request_data.multipart_data if request_data else {}).items():
+        content = part[1] if isinstance(part, tuple) else part
+        files[name] = content if isinstance(content, bytes) else content.read()
+    return files

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.services.complaints import utcnow
+from bot.services.spreadsheet import safe_cell
 from db import Database, db_time, parse_db_time
 
 OPEN = ("baru", "diteruskan", "diterima", "diproses")
@@ -116,5 +117,6 @@ class Reports:
         writer.writerow(columns)
         for row in rows:
             values = list(row)
-            writer.writerow(values[: len(columns)])
+            # Residents' text must not run as a formula when an admin opens the file.
+            writer.writerow([safe_cell(v) for v in values[: len(columns)]])
         return out.getvalue()
