@@ -49,8 +49,10 @@ async def start(
     draft = Draft(resident_id=resident_id)
     assistant = svc.knowledge.assistant
     if description:
-        draft.description = description
+        draft.description, capped = drafts.cap(description)
         draft.suggested_category = assistant.suggest_category(description)
+        if capped:
+            await message.reply_text(texts.FLOW_DESCRIPTION_CAPPED)
     await svc.complaints.drafts.save(draft)
     if description and assistant.is_emergency(description):
         draft.emergency_warned = True
@@ -130,6 +132,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Dra
             await svc.complaints.drafts.save(draft)
             await prompt(message, draft, svc)
         else:
+            if outcome == Described.CAPPED:
+                await message.reply_text(texts.FLOW_DESCRIPTION_CAPPED)
             await _after_description(message, draft, svc)
         return
     if draft.step == "location":

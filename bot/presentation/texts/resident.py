@@ -169,6 +169,11 @@ FLOW_DESCRIPTION_CONTINUE = (
     "Uraian Anda panjang dan mungkin terpotong oleh Telegram. Kirim lanjutannya bila ada, "
     "atau tekan tombol di bawah bila sudah lengkap."
 )
+FLOW_DESCRIPTION_CAPPED = (
+    "Terima kasih, uraian Anda sudah kami terima. Uraian dibatasi 4.000 karakter, jadi "
+    "bagian setelahnya tidak ikut tersimpan. Hal penting yang belum tertulis bisa Anda "
+    "sampaikan nanti dengan membalas pesan dari petugas."
+)
 FLOW_LOCATION = (
     "<b>Lokasi</b> (langkah 3 dari 5)\n"
     "Di mana masalahnya? Kirim lokasi lewat 📎 → Lokasi, atau ketik nama desa/kelurahan "

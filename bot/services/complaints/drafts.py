@@ -111,7 +111,9 @@ def describe(draft: Draft, text: str) -> Described:
         return Described.TOO_SHORT
     else:
         joined = text
-    draft.description = joined
+    draft.description, capped = cap(joined)
+    if capped:
+        return Described.CAPPED
     if len(text) >= CONTINUATION_THRESHOLD:
         return Described.MORE_EXPECTED
     return Described.DONE

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import aiosqlite
 
 from bot.services.complaints import routing
-from bot.services.complaints.drafts import MAX_PHOTOS, Draft
+from bot.services.complaints.drafts import MAX_PHOTOS, Draft, cap
 from bot.services.complaints.models import (
     COLUMNS,
     Complaint,
@@ -49,6 +49,8 @@ class Submissions:
         store = self.store
         knowledge = store.knowledge.knowledge
         now = store.clock()
+        # A draft stored before the limit existed is held to it too.
+        draft.description, _ = cap(draft.description)
         text_fingerprint = fingerprint(draft.description)
         decision = routing.route(draft, store.knowledge)
         anonymous = routing.anonymous(knowledge, draft.category, decision.opd)
