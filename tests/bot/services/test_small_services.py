@@ -1,4 +1,4 @@
-"""Tickets, redaction and the working-day calendar."""
+"""Tickets and the working-day calendar."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 
 from bot.services.calendar import WIB, WorkingCalendar, format_date
-from bot.services.redaction import NIK_MASK, PHONE_MASK, redact
 from bot.services.tickets import ALPHABET, TICKET, new_ticket, normalize_ticket
 
 
@@ -25,30 +24,6 @@ def test_typed_tickets_are_understood(typed: str) -> None:
 
 def test_not_a_ticket() -> None:
     assert normalize_ticket("DS-0000") is None
-
-
-@pytest.mark.parametrize(
-    ("text", "mask"),
-    [
-        ("NIK saya 1207012345678901 belum aktif", NIK_MASK),
-        ("KK 1207 0123 4567 8901", NIK_MASK),
-        ("hubungi 081234567890", PHONE_MASK),
-        ("WA +62 812-3456-7890", PHONE_MASK),
-    ],
-)
-def test_redaction(text: str, mask: str) -> None:
-    out = redact(text)
-    assert mask in out
-    assert not any(ch.isdigit() for ch in out.split("[")[-1].split("]")[-1][:0])
-    digits = sum(ch.isdigit() for ch in out)
-    assert digits < 8
-
-
-def test_redaction_keeps_ordinary_numbers() -> None:
-    assert (
-        redact("jalan rusak 200 meter sejak 2025, RT 03")
-        == "jalan rusak 200 meter sejak 2025, RT 03"
-    )
 
 
 def at(day: str, hour: int = 10) -> dt.datetime:
