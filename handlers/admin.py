@@ -16,11 +16,11 @@ from bot.presentation import callbacks, render, texts
 from bot.services.calendar import format_date
 from bot.services.complaints import Officer
 from faq.formatting import escape, split_html
+from handlers import arguments
 from handlers.context import Services, services
 
 log = logging.getLogger(__name__)
 
-PERIODS = {"7": 7, "30": 30, "90": 90, "365": 365, "semua": None}
 
 
 def is_admin(update: Update, svc: Services) -> bool:
@@ -243,9 +243,15 @@ async def assign(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 # -- reports ----------------------------------------------------------------------------
-def _period(context: ContextTypes.DEFAULT_TYPE) -> tuple[int | None, str]:
-    arg = (context.args or ["30"])[0].lower().removesuffix("hari")
-    days = PERIODS.get(arg, int(arg) if arg.isdigit() and 0 < int(arg) <= 3650 else 30)
+async def _period(
+    message: Message, words: list[str], *, default: int | None = arguments.DEFAULT_DAYS
+) -> tuple[int | None, str] | None:
+    """(days or None for all time, its label); None after telling the admin the usage."""
+    try:
+        days = arguments.period(words, default=default)
+    except arguments.BadArgument as bad:
+        await message.reply_text(texts.ADMIN_BAD_PERIOD.format(value=escape(str(bad)[:64])))
+        return None
     label = texts.STATS_PERIOD_DAYS.format(days=days) if days else texts.STATS_PERIOD_ALL
     return days, label
 
@@ -257,7 +263,10 @@ async def statistics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     message = update.effective_message
     assert message is not None
     svc = services(context)
-    days, period = _period(context)
+    chosen = await _period(message, context.args or [])
+    if chosen is None:
+        return
+    days, period = chosen
     stats = await svc.reports.stats(days)
     knowledge = svc.knowledge.knowledge
 
@@ -319,8 +328,10 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert message is not None
     args = [a.lower() for a in context.args or []]
     personal = "pribadi" in args
-    context.args = [a for a in args if a != "pribadi"] or ["semua"]
-    days, period = _period(context)
+    chosen = await _period(message, [a for a in args if a != "pribadi"], default=None)
+    if chosen is None:
+        return
+    days, period = chosen
     svc = services(context)
     data = await svc.reports.export_csv(days, personal=personal)
     log.info("complaints exported by an admin (personal=%s)", personal)

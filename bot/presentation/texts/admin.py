@@ -43,6 +43,11 @@ TRIAGE_ITEM = (
     "Saran rute: {suggestion}\nTetapkan OPD:"
 )
 TRIAGE_ASSIGNED = "{ticket} ditetapkan ke {opd_name}."
+ADMIN_BAD_PERIOD = (
+    "Periode <code>{value}</code> tidak dikenali. Tulis jumlah hari (1 sampai 3650) atau "
+    "<code>semua</code>, misalnya <code>/statistik 30</code>, <code>/statistik semua</code> "
+    "atau <code>/ekspor 90 pribadi</code>."
+)
 STATS_HEADER = "<b>Statistik pengaduan</b> ({period})\nJumlah: {total}\n"
 STATS_PERIOD_ALL = "semua waktu"
 STATS_PERIOD_DAYS = "{days} hari terakhir"
