@@ -22,7 +22,6 @@ from handlers.context import Services, services
 log = logging.getLogger(__name__)
 
 
-
 def is_admin(update: Update, svc: Services) -> bool:
     user, chat = update.effective_user, update.effective_chat
     if svc.is_admin(user.id if user else None):

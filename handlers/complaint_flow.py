@@ -357,9 +357,8 @@ async def _confirm(
     if not submission.created:
         await message.reply_text(render.submitted_again(complaint))
         return
-    due = svc.complaints.cards.delivery_due(svc.complaints.clock())
     await message.reply_text(
-        render.submitted(complaint, svc.knowledge.knowledge, due),
+        render.submitted(complaint, svc.knowledge.knowledge),
         reply_markup=ReplyKeyboardRemove(),
     )
     log.info("complaint %s stored for %s", complaint.ticket, svc.complaints.destination(complaint))

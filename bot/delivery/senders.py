@@ -109,7 +109,7 @@ async def send_card(row: OutboxRow, ctx: SendContext) -> int | None:
     due = cards.delivery_due(ctx.clock())
     preview = complaint
     if complaint.status == Status.BARU:  # what it will be once delivered
-        preview = replace(complaint, status=Status.DITERUSKAN, due_at=due)
+        preview = replace(complaint, status=Status.DITERUSKAN, due_at=complaint.due_at or due)
     text, markup, parts = render.card(preview, ctx.knowledge)
     message = await ctx.bot.send_message(chat_id, text, reply_markup=_markup(markup))
     await cards.card_delivered(

@@ -6,7 +6,6 @@ handlers, so a card always shows the complaint's current state when it is sent o
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from bot.presentation import callbacks, texts
@@ -200,13 +199,15 @@ def notification(
     return text, markup
 
 
-def submitted(complaint: Complaint, knowledge: KnowledgeBase, due: dt.datetime) -> str:
-    """The ticket, told to the resident once the complaint is stored."""
+def submitted(complaint: Complaint, knowledge: KnowledgeBase) -> str:
+    """The ticket, told to the resident once the complaint is stored, with the stored
+    deadline (the same date the card and the later notices show)."""
     if complaint.opd_id == knowledge.policy.triage and complaint.triage_reason:
         name = texts.SUBMITTED_TRIAGE_OPD
     else:
         name = escape(opd_name(knowledge, complaint.opd_id, complaint.kecamatan_name))
-    return texts.SUBMITTED.format(ticket=complaint.ticket, opd_name=name, due=format_date(due))
+    due = format_date(complaint.due_at) if complaint.due_at else "-"
+    return texts.SUBMITTED.format(ticket=complaint.ticket, opd_name=name, due=due)
 
 
 def submitted_again(complaint: Complaint) -> str:

@@ -150,6 +150,8 @@ class Cards:
     ) -> None:
         """Telegram accepted the card: record where it is, mark the complaint delivered.
 
+        A new complaint keeps the deadline it was filed with (the one the resident was
+        told); `due` serves one that was moved or assigned, whose deadline starts now.
         The outbox row is marked sent in the same transaction, so a crash cannot leave a
         delivered card unrecorded (or a recorded card owed again)."""
         store = self.store
@@ -178,7 +180,7 @@ class Cards:
                 transition = TRANSITIONS[Action.TERUSKAN]
                 await conn.execute(
                     "UPDATE complaint SET status = ?, due_at = ? WHERE id = ?",
-                    (transition.target, db_time(due), complaint_id),
+                    (transition.target, db_time(complaint.due_at or due), complaint_id),
                 )
                 await store.add_event(
                     conn,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import aiosqlite
 
+from bot.services.calendar import ACCEPT_WITHIN
 from bot.services.complaints import routing
 from bot.services.complaints.drafts import MAX_PHOTOS, Draft, cap
 from bot.services.complaints.models import (
@@ -114,9 +115,9 @@ class Submissions:
                     " description, description_redacted, fingerprint, desa_code, desa_name,"
                     " kecamatan_code, kecamatan_name, latitude, longitude, location_text,"
                     " opd_id, route_score, triage_reason, sensitive, emergency, share_identity,"
-                    " reporter_name, reporter_phone, status, created_at, updated_at)"
+                    " reporter_name, reporter_phone, status, due_at, created_at, updated_at)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                    " ?, ?, ?)",
+                    " ?, ?, ?, ?)",
                     (
                         new_ticket(),
                         draft.resident_id,
@@ -141,6 +142,9 @@ class Submissions:
                         draft.reporter_name if share else None,
                         draft.reporter_phone if share and draft.share == "name_phone" else None,
                         Status.BARU,
+                        # The accept deadline counts from filing: the resident is told this
+                        # date with the ticket, and delivering the card keeps it.
+                        db_time(self.store.calendar.add_working_days(now, ACCEPT_WITHIN)),
                         db_time(now),
                         db_time(now),
                     ),

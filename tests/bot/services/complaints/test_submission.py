@@ -1,0 +1,43 @@
+"""Filing a complaint: stored durably and once, with the deadline the resident is told."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from bot.offline.simulator import RESIDENT
+from bot.services.calendar import format_date
+from faq.formatting import plain_text
+from tests.bot.services.test_deadlines import clocked
+from tests.conftest import Harness
+from tests.handlers.test_complaint_flow import file_complaint
+
+GROUP = -1001000000031
+FRIDAY = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC)
+TOLD = re.compile(r"paling lambat:? (\w+, \d+ \w+ \d{4})")
+
+
+def told_due(bot: Harness) -> str:
+    """The deadline the resident was last told, as written."""
+    [text] = [
+        plain_text(c.text)
+        for c in bot.api.calls
+        if c.chat_id == RESIDENT.id and "paling lambat" in c.text
+    ][-1:]
+    match = TOLD.search(text)
+    assert match, text
+    return match.group(1)
+
+
+async def test_the_deadline_told_is_the_deadline_stored(bot: Harness) -> None:
+    clocked(bot, FRIDAY)
+    ticket = await file_complaint(bot)  # Friday; the OPD has no group yet
+    at_submit = told_due(bot)
+    # The group is linked on Monday: the card is delivered three days after the ticket.
+    clocked(bot, FRIDAY + dt.timedelta(days=3))
+    await bot.link_group("dlh", GROUP)
+    await bot.deliver()
+    complaint = await bot.services.complaints.by_ticket(ticket)
+    assert complaint.status == "diteruskan" and complaint.due_at is not None
+    assert format_date(complaint.due_at) == at_submit
+    assert told_due(bot) == at_submit  # the "diteruskan" notice says the same date
