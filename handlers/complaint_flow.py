@@ -80,7 +80,8 @@ async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 # -- prompts --------------------------------------------------------------------------
 async def prompt(message: Message, draft: Draft, svc: Services, *, reminder: bool = False) -> None:
     """Ask for what the current step needs."""
-    anonymous = drafts.anonymous(draft, svc.knowledge)
+    # Only the summary says who will see the name (routing the draft costs a little).
+    anonymous = draft.step == "confirm" and drafts.anonymous(draft, svc.knowledge)
     show = view.reminder if reminder else view.prompt
     text, markup = show(draft, svc.knowledge.knowledge, anonymous)
     await message.reply_text(text, reply_markup=markup)

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Literal
 
+from bot.services.complaints import routing
 from db import db_time
 from faq.models import Opd
 
@@ -207,9 +208,11 @@ def edit_step(draft: Draft, step: str) -> bool:
 
 # -- decisions on the whole draft ---------------------------------------------------------
 def anonymous(draft: Draft, live: LiveKnowledge) -> bool:
-    """Officers will never see who reported this draft: its category is sensitive."""
-    category = live.knowledge.categories.get(draft.category or "")
-    return bool(category and category.sensitive)
+    """Officers will never see who reported this draft: `routing.anonymous` on the OPD it
+    goes to now, the same decision submission stores (so the privacy step, the summary
+    and the stored complaint agree)."""
+    destination = routing.route(draft, live).opd
+    return routing.anonymous(live.knowledge, draft.category, destination)
 
 
 def advance(draft: Draft, live: LiveKnowledge) -> None:
