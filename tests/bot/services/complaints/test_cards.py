@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.offline.local_api import Fault
 from bot.offline.simulator import Person
 from bot.presentation import texts
-from faq.formatting import plain_text
+from faq.formatting import check_html, plain_text
 from tests.conftest import ADMIN, Harness
 from tests.handlers.test_complaint_flow import file_complaint
 from tests.handlers.test_officer import OFFICER, cards, delivered_card, press_in_group
@@ -140,3 +142,60 @@ async def test_a_second_card_row_for_the_same_group_is_not_sent(bot: Harness) ->
     async with bot.services.db.transaction() as conn:  # e.g. left over from an older version
         await enqueue(conn, "card", complaint_id=complaint.id, payload={})
     assert len(cards(await bot.deliver(), OLD_GROUP)) == 1
+
+
+# -- what the card shows ---------------------------------------------------------------------
+MARKUP_TEXT = 'Sampah <b>numpuk</b> & bau > 3 hari di <a href="x">pasar</a> <tg-spoiler>'
+
+
+async def test_a_description_with_markup_is_shown_as_text(bot: Harness) -> None:
+    await bot.link_group("dlh", OLD_GROUP)
+    await file_complaint(bot, description=MARKUP_TEXT)
+    [card] = cards(await bot.deliver(), OLD_GROUP)
+    assert check_html(card.text) == []
+    assert "&lt;b&gt;numpuk&lt;/b&gt; &amp; bau &gt; 3 hari" in card.text
+    assert MARKUP_TEXT in plain_text(card.text)
+
+
+async def test_a_long_description_with_markup_continues_as_text(bot: Harness) -> None:
+    await bot.link_group("dlh", OLD_GROUP)
+    long_text = ("Sampah <numpuk> & bau > 3 hari. " * 100)[:3000]  # escaped: over 4,096
+    await file_complaint(bot, description=long_text)
+    calls = [c for c in await bot.deliver() if c.chat_id == OLD_GROUP]
+    assert len(calls) == 2  # the card and one continuation
+    for call in calls:
+        assert check_html(call.text) == [] and "&lt;numpuk&gt; &amp; bau &gt;" in call.text
+    shown = "".join(plain_text(c.text) for c in calls)
+    assert shown.count("<numpuk>") == long_text.count("<numpuk>")
+
+
+# -- a card delivered just before a crash is adopted only in the acting group --------------
+async def test_a_lost_card_is_adopted_only_from_the_group_acting_on_it(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await bot.link_group("dlh", OLD_GROUP)
+    await bot.link_group("dishub", DISHUB_GROUP)
+    ticket = await file_complaint(bot)
+    old_card = await delivered_card(bot, OLD_GROUP)
+    calls = await press_in_group(bot, old_card, texts.BTN_MOVE, OFFICER)
+    [chooser] = [c for c in calls if c.method == "sendMessage"]
+    await press_in_group(bot, chooser, "Dishub", OFFICER)
+    # Telegram accepts the new card, then the bot dies before recording it.
+    cards_part = bot.services.complaints.cards
+
+    async def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("killed before the delivery was recorded")
+
+    monkeypatch.setattr(cards_part, "card_delivered", crash)
+    [new_card] = cards(await bot.deliver(), DISHUB_GROUP)
+    monkeypatch.undo()
+    complaint = await bot.services.complaints.by_ticket(ticket)
+    assert complaint.status == "baru" and complaint.card_message_id is None
+    # Someone presses the old card in the old group: it is not adopted there.
+    await press_in_group(bot, old_card, texts.BTN_ACCEPT, OFFICER)
+    complaint = await bot.services.complaints.by_ticket(ticket)
+    assert complaint.status == "baru" and complaint.card_message_id is None
+    # The Dishub officer's press adopts the real card and acts.
+    await press_in_group(bot, new_card, texts.BTN_ACCEPT, NEW_OFFICER)
+    complaint = await bot.services.complaints.by_ticket(ticket)
+    assert complaint.card_chat_id == DISHUB_GROUP and complaint.status == "diterima"

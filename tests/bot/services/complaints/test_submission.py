@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import aiosqlite
+import pytest
 
 from bot.offline.simulator import RESIDENT
 from bot.services.calendar import format_date
@@ -41,3 +46,28 @@ async def test_the_deadline_told_is_the_deadline_stored(bot: Harness) -> None:
     assert complaint.status == "diteruskan" and complaint.due_at is not None
     assert format_date(complaint.due_at) == at_submit
     assert told_due(bot) == at_submit  # the "diteruskan" notice says the same date
+
+
+async def test_the_ticket_is_shown_only_after_a_durable_commit(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """synchronous=FULL for the transaction that stores the complaint, committed before
+    the resident sees the ticket (a draft may be saved without waiting for the disk)."""
+    db = bot.services.db
+    real = db.transaction
+    commits: list[tuple[bool, int, int]] = []  # (durable, complaints after, calls before)
+
+    @asynccontextmanager
+    async def recording(*, durable: bool = True) -> AsyncIterator[aiosqlite.Connection]:
+        async with real(durable=durable) as conn:
+            yield conn
+        [(count,)] = await db.fetchall("SELECT COUNT(*) FROM complaint")
+        commits.append((durable, count, len(bot.api.calls)))
+
+    monkeypatch.setattr(db, "transaction", recording)
+    ticket = await file_complaint(bot)
+    [stored] = [c for c in commits if c[1] == 1][:1]
+    durable, _, calls_before = stored
+    assert durable, "the complaint was committed without waiting for the disk"
+    told_at = next(i for i, c in enumerate(bot.api.calls) if ticket in c.text)
+    assert calls_before <= told_at  # committed before the ticket message went out
