@@ -49,27 +49,3 @@ def test_holidays_file_loads() -> None:
 
 def test_dates_in_indonesian() -> None:
     assert format_date(at("2026-12-01")) == "Selasa, 1 Desember 2026"
-
-
-async def test_routing_rules_are_synchronised_with_history(tmp_path) -> None:
-    from bot import PROJECT_ROOT
-    from bot.services.complaints import ComplaintService
-    from bot.services.knowledge import LiveKnowledge
-    from db import Database
-
-    db = Database(tmp_path / "r.sqlite3")
-    await db.open()
-    try:
-        knowledge = LiveKnowledge(
-            PROJECT_ROOT / "faq" / "content", PROJECT_ROOT / "data" / "opd.yaml"
-        )
-        service = ComplaintService(db, knowledge, WorkingCalendar())
-        first = await service.sync_routing_rules()
-        assert first == len(knowledge.knowledge.categories)
-        assert await service.sync_routing_rules() == 0  # unchanged files change nothing
-        rows = await db.fetchall("SELECT opd_id FROM routing_rule WHERE category = 'sampah'")
-        assert [r[0] for r in rows] == ["dlh"]
-        history = await db.fetchall("SELECT COUNT(*) FROM routing_rule_history")
-        assert history[0][0] == first
-    finally:
-        await db.close()
