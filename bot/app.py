@@ -86,9 +86,11 @@ def build_application(
     *,
     api: BaseRequest | None = None,
     knowledge: LiveKnowledge | None = None,
+    regions: Regions | None = None,
     run_worker: bool = True,
 ) -> Application:
     """Build the bot. With `api` (e.g. `LocalBotApi`) no token and no network are needed.
+    `knowledge` and `regions` are read-only once loaded; tests pass shared ones.
 
     Raises `KnowledgeError` when the FAQ or OPD files are broken, so the bot never starts
     with a half-valid FAQ. With `run_worker=False` the outbox worker and the scheduled jobs
@@ -132,7 +134,7 @@ def build_application(
         questions=QuestionLog(db),
         complaints=complaints,
         outbox=Outbox(db),
-        regions=Regions.load(settings.regions_dir),
+        regions=regions or Regions.load(settings.regions_dir),
         calendar=calendar,
         reports=Reports(db),
     )

@@ -1,9 +1,12 @@
-"""Shared fixtures. Everything is function-scoped: each test gets a fresh database file,
-a fresh Bot API fake and a fresh Application."""
+"""Shared fixtures. Each test gets a fresh database file, a fresh Bot API fake and a fresh
+Application; only what never changes during a run (the shipped FAQ and the regions) is
+loaded once per session."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import os
+import tempfile
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,7 @@ from bot.app import build_application, running
 from bot.offline.local_api import ApiCall, LocalBotApi
 from bot.offline.simulator import RESIDENT, Person, Simulator
 from bot.services.knowledge import LiveKnowledge
+from bot.services.regions import Regions
 from bot.settings import Settings
 from faq.formatting import plain_text
 from handlers.context import SERVICES_KEY, Services
@@ -25,11 +29,29 @@ def shipped_knowledge() -> LiveKnowledge:
     return LiveKnowledge(PROJECT_ROOT / "faq" / "content", PROJECT_ROOT / "data" / "opd.yaml")
 
 
+@pytest.fixture(scope="session")
+def shipped_regions() -> Regions:
+    # Parsing the boundaries takes a tenth of a second; they are immutable.
+    return Regions.load()
+
+
+# Databases are written with synchronous=FULL; on the memory-backed /dev/shm the fsyncs
+# cost nothing (the default temporary folder elsewhere).
+FAST_TMP = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def fast_tmp() -> Iterator[Path]:
+    """A fresh, empty folder for a test's database, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="layanan-test-", dir=FAST_TMP) as folder:
+        yield Path(folder)
+
+
+@pytest.fixture
+def settings(fast_tmp: Path) -> Settings:
     return Settings(
         _env_file=None,
-        database_path=tmp_path / "bot.sqlite3",
+        database_path=fast_tmp / "bot.sqlite3",
         admin_ids=[4242],
     )
 
@@ -86,10 +108,12 @@ class Harness:
 
 
 @pytest.fixture
-async def bot(settings: Settings, shipped_knowledge: LiveKnowledge) -> AsyncIterator[Harness]:
+async def bot(
+    settings: Settings, shipped_knowledge: LiveKnowledge, shipped_regions: Regions
+) -> AsyncIterator[Harness]:
     api = LocalBotApi()
     application = build_application(
-        settings, api=api, knowledge=shipped_knowledge, run_worker=False
+        settings, api=api, knowledge=shipped_knowledge, regions=shipped_regions, run_worker=False
     )
     async with running(application):
         yield Harness(Simulator(application, api), api)

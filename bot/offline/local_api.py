@@ -188,7 +188,7 @@ class LocalBotApi(BaseRequest):
         if reply_to is not None:
             original = self._messages.get((chat_id, int(reply_to)))
             if original is not None:
-                message["reply_to_message"] = original
+                message["reply_to_message"] = replied(original)
         self._messages[(chat_id, message_id)] = message
         return message
 
@@ -263,3 +263,9 @@ def _files(request_data: RequestData | None) -> dict[str, bytes]:
         content = part[1] if isinstance(part, tuple) else part
         files[name] = content if isinstance(content, bytes) else content.read()
     return files
+
+
+def replied(message: dict[str, Any]) -> dict[str, Any]:
+    """A message as Telegram puts it in `reply_to_message`: without its own
+    `reply_to_message` (Telegram never nests them)."""
+    return {k: v for k, v in message.items() if k != "reply_to_message"}

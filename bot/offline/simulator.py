@@ -15,7 +15,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
-from bot.offline.local_api import ApiCall, LocalBotApi
+from bot.offline.local_api import ApiCall, LocalBotApi, replied
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ class Simulator:
             command = text.split()[0]
             fields["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         if reply_to is not None:
-            fields["reply_to_message"] = reply_to
+            fields["reply_to_message"] = replied(reply_to)
         message = self._message(person, chat, **fields)
         return await self.process({"update_id": next(self._update_ids), "message": message})
 

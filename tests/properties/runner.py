@@ -179,7 +179,8 @@ class Run:
 
     async def check_step(
         self, before: dict[str, Any], person: Person | None, chat_id: int | None
-    ) -> None:
+    ) -> dict[str, Any]:
+        """Check what the step changed; returns the state after it."""
         after = await self.snapshot()
         problems: list[str] = []
         old, new = before["events"], after["events"]
@@ -222,6 +223,7 @@ class Run:
                 problems.append(f"a {kind} event {action} from an update")
         if problems:
             raise Violation("\n".join(["after steps:", *self.steps, "problems:", *problems]))
+        return after
 
     async def final_checks(self) -> None:
         problems = await support.database_problems(self.bot.db)
@@ -240,8 +242,9 @@ class Run:
             self.steps.append(repr(action)[:300])
             before = await self.snapshot()
             person, chat_id = await self.perform(action)
-            await self.check_step(before, person, chat_id)
-            before = await self.snapshot()
+            # Nothing happens between the check and the delivery: its "after" is the
+            # delivery's "before".
+            before = await self.check_step(before, person, chat_id)
             await self.bot.deliver()
             await self.check_step(before, None, None)
             self.check_calls()

@@ -16,8 +16,9 @@ buttons in A's chat), resident B's complaint at Dishub. For each attempt:
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -42,8 +43,9 @@ from tests.properties.support import (
     ROGUE_GROUP,
     TRIAGE_GROUP,
     Bot,
+    SharedWorld,
     budget,
-    fresh_bot,
+    prepared_bot,
     private,
 )
 
@@ -108,6 +110,19 @@ async def build_world(bot: Bot) -> World:
     [rating] = [c for c in bot.api.calls if c.chat_id == RESIDENT_A.id and "r:" in str(c.buttons)]
     assert support.run_problems(bot) == []
     return World(bot, a_open, a_done, b_open, summary, relayed, rating)
+
+
+@asynccontextmanager
+async def world() -> AsyncIterator[World]:
+    """A fresh bot holding the world `build_world` makes (built once, then copied)."""
+    async with prepared_bot("authorization-world", build_world) as (bot, built):
+        yield replace(built, bot=bot)
+
+
+async def shared(world_for_examples: SharedWorld) -> World:
+    """The same world for every example of a property, restored before each."""
+    bot = await world_for_examples.example("authorization-world", build_world)
+    return replace(world_for_examples.prepared, bot=bot)
 
 
 async def dump(bot: Bot) -> dict[str, Any]:
@@ -303,8 +318,8 @@ for person, where in ((RESIDENT_A, None), (OFFICER_TRIAGE, TRIAGE_GROUP)):
 async def test_attempt_is_refused_with_nothing_changed_or_revealed(
     person: Person, where: dict[str, Any] | None, action: Action, seen: Seen | None
 ) -> None:
-    async with fresh_bot() as bot:
-        w = await build_world(bot)
+    async with world() as w:
+        bot = w.bot
         before = await dump(bot)
         first = len(bot.api.calls)
         await action(w)
@@ -348,41 +363,41 @@ TICKET_BODY = st.text(st.sampled_from(ALPHABET), min_size=6, max_size=6)
 SPELLING = st.sampled_from(["{t}", "{l}", "ds {b}", "DS{b}", "ds-{bl}", " {t} "])
 
 
-@budget(25)
+@budget(200)
 @given(guess=TICKET_BODY, spelling=SPELLING, guesser=st.sampled_from([RESIDENT_B, ATTACKER]))
 async def test_guessed_tickets_look_like_tickets_that_do_not_exist(
-    guess: str, spelling: str, guesser: Person
+    shared_world: SharedWorld, guess: str, spelling: str, guesser: Person
 ) -> None:
     """/status with a random valid-format ticket, or with resident A's real tickets, written
     as residents write them: the same one sentence either way, with nothing changed."""
-    async with fresh_bot() as bot:
-        w = await build_world(bot)
-        own = w.b_open if guesser is RESIDENT_B else None
-        for ticket in ("DS-" + guess, w.a_open, w.a_done):
-            if ticket == own:
-                continue
-            body = ticket.removeprefix("DS-")
-            typed = spelling.format(t=ticket, l=ticket.lower(), b=body, bl=body.lower())
-            before = await dump(bot)
-            first = len(bot.api.calls)
-            await bot.send(f"/status {typed}", guesser)
-            await bot.deliver()
-            calls = bot.api.calls[first:]
-            assert what_was_seen(calls) == not_found(ticket)
-            assert all(not c.buttons for c in calls)
-            assert_nothing_changed(before, await dump(bot), guesser)
-        # Not vacuous: the owner asking the same way sees their complaint.
-        body = w.a_open.removeprefix("DS-")
-        typed = spelling.format(t=w.a_open, l=w.a_open.lower(), b=body, bl=body.lower())
-        shown = what_was_seen(await bot.send(f"/status {typed}", RESIDENT_A))
-        assert shown and shown != not_found(w.a_open) and f"Tiket {w.a_open}" in shown[0][1]
-        assert support.run_problems(bot) == []
+    w = await shared(shared_world)
+    bot = w.bot
+    own = w.b_open if guesser is RESIDENT_B else None
+    for ticket in ("DS-" + guess, w.a_open, w.a_done):
+        if ticket == own:
+            continue
+        body = ticket.removeprefix("DS-")
+        typed = spelling.format(t=ticket, l=ticket.lower(), b=body, bl=body.lower())
+        before = await dump(bot)
+        first = len(bot.api.calls)
+        await bot.send(f"/status {typed}", guesser)
+        await bot.deliver()
+        calls = bot.api.calls[first:]
+        assert what_was_seen(calls) == not_found(ticket)
+        assert all(not c.buttons for c in calls)
+        assert_nothing_changed(before, await dump(bot), guesser)
+    # Not vacuous: the owner asking the same way sees their complaint.
+    body = w.a_open.removeprefix("DS-")
+    typed = spelling.format(t=w.a_open, l=w.a_open.lower(), b=body, bl=body.lower())
+    shown = what_was_seen(await bot.send(f"/status {typed}", RESIDENT_A))
+    assert shown and shown != not_found(w.a_open) and f"Tiket {w.a_open}" in shown[0][1]
+    assert support.run_problems(bot) == []
 
 
 # -- holes these tests found, closed, and kept closed -------------------------------------
 async def test_a_forwarded_summary_reveals_nothing_to_another_resident() -> None:
-    async with fresh_bot() as bot:
-        w = await build_world(bot)
+    async with world() as w:
+        bot = w.bot
         before = await dump(bot)
         data = next(d for _, d in w.summary.buttons if d.startswith("s:kirim:"))
         calls = await bot.press(forged(w.summary, private(RESIDENT_B)), data, RESIDENT_B)
@@ -391,8 +406,8 @@ async def test_a_forwarded_summary_reveals_nothing_to_another_resident() -> None
 
 
 async def test_resident_buttons_in_a_group_reveal_nothing_and_redirect_nothing() -> None:
-    async with fresh_bot() as bot:
-        w = await build_world(bot)
+    async with world() as w:
+        bot = w.bot
         before = await dump(bot)
         first = len(bot.api.calls)
         await bot.press(bot.message(None, DLH_GROUP, text="menu"), "m:status", RESIDENT_A)
@@ -405,8 +420,8 @@ async def test_resident_buttons_in_a_group_reveal_nothing_and_redirect_nothing()
 async def test_card_buttons_from_a_group_do_not_tell_real_tickets_from_guesses(
     group: dict[str, Any],
 ) -> None:
-    async with fresh_bot() as bot:
-        w = await build_world(bot)
+    async with world() as w:
+        bot = w.bot
         message = bot.message(None, group, text="kartu")
         real = what_was_seen(await bot.press(message, f"k:{w.a_open}:terima", ATTACKER))
         guess = what_was_seen(await bot.press(message, "k:DS-ZZZZZZ:terima", ATTACKER))

@@ -44,8 +44,11 @@ from tests.properties.support import (
     RESIDENT_B,
     ROGUE_GROUP,
     TRIAGE_GROUP,
+    Bot,
+    SharedWorld,
     budget,
     fresh_bot,
+    prepared_bot,
     private,
 )
 
@@ -116,15 +119,21 @@ ANY_STEP = st.one_of(
 )
 
 
-async def run_program(program: list[tuple]) -> None:
-    async with fresh_bot() as bot:
-        run = Run(bot)
-        await run.setup()
-        await run.run(program)
+WORLD = "run-setup"  # the world Run.setup builds, shared by the tests below
+
+
+async def prepare_world(bot: Bot) -> None:
+    await Run(bot).setup()
+
+
+async def run_program(world: SharedWorld, program: list[tuple]) -> None:
+    """The program, run on the world `Run.setup` builds (restored for each example)."""
+    bot = await world.example(WORLD, prepare_world)
+    await Run(bot).run(program)
 
 
 # -- the properties ----------------------------------------------------------------------
-@budget(50)
+@budget(200)
 @given(st.lists(ANY_STEP, min_size=1, max_size=12))
 @example(
     [
@@ -137,11 +146,13 @@ async def run_program(program: list[tuple]) -> None:
         ("other", "channel_post"),
     ]
 )
-async def test_anything_anyone_sends_breaks_nothing(program: list[tuple]) -> None:
-    await run_program(program)
+async def test_anything_anyone_sends_breaks_nothing(
+    shared_world: SharedWorld, program: list[tuple]
+) -> None:
+    await run_program(shared_world, program)
 
 
-@budget(40)
+@budget(200)
 @given(
     st.lists(
         st.one_of(
@@ -168,13 +179,13 @@ async def test_anything_anyone_sends_breaks_nothing(program: list[tuple]) -> Non
         max_size=25,
     )
 )
-async def test_complaint_flow_in_any_order(program: list[tuple]) -> None:
+async def test_complaint_flow_in_any_order(shared_world: SharedWorld, program: list[tuple]) -> None:
     """A resident who answers steps out of order, presses old buttons of their own flow,
     sends media where text is expected, edits, cancels, restarts and comes back later."""
-    await run_program([("command", RESIDENT_A, None, "/lapor"), *program])
+    await run_program(shared_world, [("command", RESIDENT_A, None, "/lapor"), *program])
 
 
-@budget(40)
+@budget(200)
 @given(
     st.lists(
         st.one_of(
@@ -194,16 +205,20 @@ async def test_complaint_flow_in_any_order(program: list[tuple]) -> None:
         max_size=15,
     )
 )
-async def test_officers_and_relays_with_any_text(program: list[tuple]) -> None:
+async def test_officers_and_relays_with_any_text(
+    shared_world: SharedWorld, program: list[tuple]
+) -> None:
     """Officers pressing, moving, finishing with any note, replying to cards with any text,
     residents answering back; people in the wrong group doing the same."""
-    await run_program(program)
+    await run_program(shared_world, program)
 
 
-@budget(30)
+@budget(200)
 @given(st.lists(st.one_of(COMMAND_STEP, DATA_STEP), min_size=1, max_size=10))
-async def test_commands_and_button_data_with_any_arguments(program: list[tuple]) -> None:
-    await run_program(program)
+async def test_commands_and_button_data_with_any_arguments(
+    shared_world: SharedWorld, program: list[tuple]
+) -> None:
+    await run_program(shared_world, program)
 
 
 def distinct_buttons(run: Run) -> list[tuple[int, int, int]]:
@@ -223,60 +238,65 @@ def distinct_buttons(run: Run) -> list[tuple[int, int, int]]:
     return found
 
 
-@budget(12)
+@budget(200)
 @given(st.data())
-async def test_every_real_button_tampered_and_pressed(data: st.DataObject) -> None:
-    """Each kind of button the bot sent, with each segment of its data replaced by an odd
-    value, a Unicode number or any text, pressed by the person it was sent to."""
-    async with fresh_bot() as bot:
-        run = Run(bot)
-        await run.setup()
-        program = []
-        for pick, index, segments in distinct_buttons(run):
-            width = len(run.pressable()[pick].buttons)
-            for segment in range(segments):
-                replacement = data.draw(SEGMENT)
-                program.append(
-                    ("mutate", True, pick, segment * width + index, replacement, ATTACKER)
-                )
-        assert len(program) >= 30, "the world has the buttons this test is about"
-        await run.run(program)
+async def test_real_buttons_tampered_and_pressed(
+    shared_world: SharedWorld, data: st.DataObject
+) -> None:
+    """Kinds of button the bot sent (one or two per example, drawn among every kind in the
+    world), with each segment of the data replaced by an odd value, a Unicode number or
+    any text, pressed by the person it was sent to."""
+    run = Run(await shared_world.example(WORLD, prepare_world))
+    kinds = distinct_buttons(run)
+    assert sum(segments for *_, segments in kinds) >= 30, "the world has these buttons"
+    program = []
+    for pick, index, segments in data.draw(
+        st.lists(st.sampled_from(kinds), min_size=1, max_size=2)
+    ):
+        width = len(run.pressable()[pick].buttons)
+        for segment in range(segments):
+            replacement = data.draw(SEGMENT)
+            program.append(("mutate", True, pick, segment * width + index, replacement, ATTACKER))
+    await run.run(program)
 
 
-@budget(10)
+@budget(200)
 @given(st.data())
-async def test_every_message_answered_with_any_text(data: st.DataObject) -> None:
-    """A reply with any text to every message the bot sent (cards, prompts, relays,
-    notices, answers), by the person it was for, and by someone else."""
-    async with fresh_bot() as bot:
-        run = Run(bot)
-        await run.setup()
-        messages = bot.sent_messages()
-        program = [
-            ("reply", data.draw(st.booleans()), pick, data.draw(TEXT), data.draw(PERSON))
-            for pick in range(len(messages))
-        ]
-        await run.run(program)
+async def test_messages_answered_with_any_text(
+    shared_world: SharedWorld, data: st.DataObject
+) -> None:
+    """A reply with any text to messages the bot sent (cards, prompts, relays, notices,
+    answers; one to three per example, drawn among all of them), by the person it was
+    for, and by someone else."""
+    bot = await shared_world.example(WORLD, prepare_world)
+    picks = st.integers(min_value=0, max_value=len(bot.sent_messages()) - 1)
+    program = [
+        ("reply", data.draw(st.booleans()), pick, data.draw(TEXT), data.draw(PERSON))
+        for pick in data.draw(st.lists(picks, min_size=1, max_size=3))
+    ]
+    await Run(bot).run(program)
 
 
-@pytest.mark.parametrize(
-    "step",
-    ["category", "description", "location", "photos", "privacy", "contact", "confirm"],
-)
-@budget(5)
+FLOW_STEPS = ["category", "description", "location", "photos", "privacy", "contact", "confirm"]
+
+
+@budget(200)
 @given(
+    st.sampled_from(FLOW_STEPS),
     st.one_of(
         st.tuples(st.just("text"), TEXT),
         st.tuples(st.just("media"), st.sampled_from(MEDIA_KINDS), LOCATION),
         st.tuples(st.just("data"), CALLBACK_DATA),
-    )
+    ),
 )
-async def test_anything_at_each_step_of_the_flow(step: str, what: tuple) -> None:
-    """Whatever arrives at a given step: a reminder, a next step, never an error."""
-    async with fresh_bot() as bot:
-        run = Run(bot)
-        await run.setup()
-        me = RESIDENT_A
+async def test_anything_at_any_step_of_the_flow(
+    shared_world: SharedWorld, step: str, what: tuple
+) -> None:
+    """Whatever arrives at whichever step: a reminder, a next step, never an error."""
+    me = RESIDENT_A
+
+    async def at_step(bot: Bot) -> None:
+        await Run(bot).setup()
         [prompt] = bot.shown(await bot.send("/lapor", me), me.id)
         if step != "category":
             await bot.press_label(prompt, support.CATEGORY_OF["sampah"], me)
@@ -291,24 +311,24 @@ async def test_anything_at_each_step_of_the_flow(step: str, what: tuple) -> None
                 if step != "privacy":
                     label = texts.BTN_SHARE_NAME_PHONE if step == "contact" else texts.BTN_ANON
                     await bot.press_label(support.last_with_buttons(calls), label, me)
-        resident = await bot.services.complaints.drafts.resident_id(me.id, me.id)
-        draft = await bot.services.complaints.drafts.get(resident)
-        assert draft is not None and draft.step == step
-        kind, *args = what
-        if kind == "text":
-            program = [("text", me, None, args[0], None)]
-        elif kind == "media":
-            program = [("media", me, None, args[0], args[1], False)]
-        else:
-            program = [("data", me, 0, None, args[0])]
-        await run.run(program)
+
+    bot = await shared_world.example(f"flow-at-{step}", at_step)
+    resident = await bot.services.complaints.drafts.resident_id(me.id, me.id)
+    draft = await bot.services.complaints.drafts.get(resident)
+    assert draft is not None and draft.step == step
+    kind, *args = what
+    if kind == "text":
+        program = [("text", me, None, args[0], None)]
+    elif kind == "media":
+        program = [("media", me, None, args[0], args[1], False)]
+    else:
+        program = [("data", me, 0, None, args[0])]
+    await Run(bot).run(program)
 
 
 async def test_complaint_events_cannot_be_changed_or_removed() -> None:
     """The append-only rule the runs check is enforced by the database itself."""
-    async with fresh_bot() as bot:
-        run = Run(bot)
-        await run.setup()
+    async with prepared_bot(WORLD, prepare_world) as (bot, _):
         before = await bot.db.fetchall("SELECT * FROM complaint_event ORDER BY id")
         assert len(before) >= 5
         for sql in ("UPDATE complaint_event SET note = 'diubah'", "DELETE FROM complaint_event"):
@@ -325,9 +345,8 @@ async def test_complaint_events_cannot_be_changed_or_removed() -> None:
 async def test_long_relayed_texts_are_not_lost(what: str) -> None:
     long_text = ("Mohon dicek kembali. " + "x" * 4096)[:4096]  # one Telegram message
     assert len(long_text) == RELAYED_TEXT_CAP
-    async with fresh_bot() as bot:
+    async with prepared_bot(WORLD, prepare_world) as (bot, _):
         run = Run(bot)
-        await run.setup()
         [ticket] = [
             t for t in await run.tickets() if support.latest_card(bot, t).chat_id == DLH_GROUP["id"]
         ]
@@ -352,9 +371,8 @@ async def test_long_relayed_texts_are_not_lost(what: str) -> None:
 
 
 async def test_rating_with_a_non_decimal_digit() -> None:
-    async with fresh_bot() as bot:
+    async with prepared_bot(WORLD, prepare_world) as (bot, _):
         run = Run(bot)
-        await run.setup()
         ticket = (await run.tickets())[0]  # resident A's
         await bot.press(
             bot.message(None, private(RESIDENT_A), text="x"), f"r:{ticket}:²", RESIDENT_A
