@@ -19,10 +19,11 @@ does not bleed from one into the next. RSS is `VmRSS` from /proc/self/status aft
    answering 100 FAQ questions and taking 10 complete complaints.
 5. storing complaints: 100,000 complaints written into a temp-file database by DIRECT SQL
    INSERTs through the project's `Database` connection (executemany, 10,000 complaints per
-   transaction), row for row what `ComplaintService.submit` stores: the resident (about
+   transaction), row for row what `Submissions.submit` stores: the resident (about
    2.5 complaints each), the complaint (ticket from `new_ticket`, `redact`ed description,
-   `fingerprint`, desa/kecamatan resolved by `Regions`, the OPD from `route_draft` of the
-   same draft), its `dibuat` event and its pending `card` outbox row. RSS of that process.
+   `fingerprint`, desa/kecamatan resolved by `Regions`, the OPD from
+   `complaints.routing.route` of the same draft), its `dibuat` event and its pending `card`
+   outbox row. RSS of that process.
    (`submit` itself does one fsynced transaction per complaint, a few minutes for 100,000;
    bench_storage.py measures it.)
 6. bot on 100k: a fresh bot process opened on that database, after the same traffic as in

@@ -1,4 +1,4 @@
-"""Benchmark: durable complaint writes per second, through `ComplaintService.submit`.
+"""Benchmark: durable complaint writes per second, through `ComplaintService.submissions.submit`.
 
 Run from the project root:
 
@@ -15,12 +15,13 @@ Three databases side by side, each in its own fresh process, each with the real 
 * memory  `Database(":memory:")` (nothing on disk: the cost of the statements alone).
 
 For each, complaints are submitted one after another with the real
-`ComplaintService.submit(draft)`: routing (category rule, text, location), duplicate check,
-INSERT of the complaint, its first event and its outbox card, DELETE of the draft and the
-read-back, in one transaction. Each draft is built as the complaint flow builds it (category
-id, description, desa and kecamatan resolved from a typed place with `Regions.resolve`,
-anonymous) by its own resident; the residents are inserted beforehand, untimed. The time of
-`route_draft` alone is measured separately, to show how much of a submit is CPU.
+`ComplaintService.submissions.submit(draft)`: routing (category rule, text, location),
+duplicate check, INSERT of the complaint, its first event and its outbox card, DELETE of
+the draft and the read-back, in one transaction. Each draft is built as the complaint flow
+builds it (category id, description, desa and kecamatan resolved from a typed place with
+`Regions.resolve`, anonymous) by its own resident; the residents are inserted beforehand,
+untimed. The time of `complaints.routing.route` alone is measured separately, to show how
+much of a submit is CPU.
 
 For reference, the raw commit rate of a one-row INSERT transaction is measured on the same
 database: through the project's `Database.transaction()` (aiosqlite: a thread round trip
@@ -207,7 +208,7 @@ def main() -> None:
     n_submit = args.submits or SIZES["submit"] // scale
     n_raw = args.raw or SIZES["raw"] // scale
     started = time.perf_counter()
-    print("Storage benchmark: ComplaintService.submit on FULL / NORMAL / in-memory SQLite")
+    print("Storage benchmark: Submissions.submit on FULL / NORMAL / in-memory SQLite")
     print(*machine_info(), sep="\n")
     print(
         f"method    {n_submit} timed submits (after 20 untimed) per run, one after another, "
@@ -269,7 +270,7 @@ def main() -> None:
     )
     print(
         "submits/s: timed submits / wall time; p50/p99/max: per submit (nearest rank); "
-        "route ms: mean time of\nroute_draft alone (CPU inside each submit); CPU %: process "
+        "route ms: mean time of\nrouting.route alone (CPU inside each submit); CPU %: process "
         "CPU / wall (100 = one core); others: cores\nthe rest of the machine used meanwhile; "
         "raw commits/s: one-row INSERT transactions (median of runs);\n:memory: has no WAL "
         "(journal 'memory'), so its sync setting does nothing."
