@@ -53,10 +53,9 @@ async def start(
         draft.suggested_category = assistant.suggest_category(description)
         if capped:
             await message.reply_text(texts.FLOW_DESCRIPTION_CAPPED)
+    warn = drafts.needs_emergency_warning(draft, svc.knowledge, description or "")
     await svc.complaints.drafts.save(draft)
-    if description and assistant.is_emergency(description):
-        draft.emergency_warned = True
-        await svc.complaints.drafts.save(draft)
+    if warn:
         await message.reply_text(texts.EMERGENCY)
     await prompt(message, draft, svc)
 
@@ -69,7 +68,7 @@ async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
     store = services(context).complaints.drafts
-    resident_id = await store.find_resident(user.id)
+    resident_id, _ = await store.of(user.id)
     cancelled = resident_id is not None and await store.discard(resident_id)
     await message.reply_text(
         texts.FLOW_CANCELLED if cancelled else texts.FLOW_NOTHING_TO_CANCEL,
@@ -100,9 +99,8 @@ async def active_draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Dr
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return None
-    store = services(context).complaints.drafts
-    resident_id = await store.find_resident(user.id)
-    return await store.get(resident_id) if resident_id is not None else None
+    _, draft = await services(context).complaints.drafts.of(user.id)
+    return draft
 
 
 async def _stale(message: Message, draft: Draft, svc: Services) -> bool:
@@ -150,8 +148,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Dra
 
 
 async def _after_description(message: Message, draft: Draft, svc: Services) -> None:
-    if not draft.emergency_warned and svc.knowledge.assistant.is_emergency(draft.description):
-        draft.emergency_warned = True
+    if drafts.needs_emergency_warning(draft, svc.knowledge, draft.description):
         await message.reply_text(texts.EMERGENCY)
     await _move_on(message, draft, svc)
 
@@ -249,8 +246,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     svc = services(context)
     prefix, _, rest = (query.data or "").partition(callbacks.SEPARATOR)
-    resident_id = await svc.complaints.drafts.find_resident(user.id)
-    draft = await svc.complaints.drafts.get(resident_id) if resident_id is not None else None
+    resident_id, draft = await svc.complaints.drafts.of(user.id)
     if prefix == callbacks.SUMMARY and rest.startswith("kirim:"):
         await query.answer()
         await _confirm(update, context, draft, rest.removeprefix("kirim:"))
@@ -270,8 +266,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _flow_button(message, draft, svc, rest, resident_id)
     elif prefix == callbacks.CATEGORY and draft.step == "category" and rest in knowledge.categories:
         draft.category = rest
-        if knowledge.categories[rest].emergency and not draft.emergency_warned:
-            draft.emergency_warned = True
+        if drafts.needs_emergency_warning(draft, svc.knowledge):
             await message.reply_text(texts.EMERGENCY)
         await _move_on(message, draft, svc)
     elif prefix == callbacks.LOCATION and draft.step == "location":

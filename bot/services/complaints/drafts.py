@@ -206,6 +206,20 @@ def edit_step(draft: Draft, step: str) -> bool:
     return True
 
 
+def needs_emergency_warning(draft: Draft, live: LiveKnowledge, text: str = "") -> bool:
+    """Say "call 112" once per draft: an emergency category, or text that reads as one.
+    Marks the draft as warned."""
+    if draft.emergency_warned:
+        return False
+    category = live.knowledge.categories.get(draft.category or "")
+    if (category is not None and category.emergency) or (
+        text and live.assistant.is_emergency(text)
+    ):
+        draft.emergency_warned = True
+        return True
+    return False
+
+
 # -- decisions on the whole draft ---------------------------------------------------------
 def anonymous(draft: Draft, live: LiveKnowledge) -> bool:
     """Officers will never see who reported this draft: `routing.anonymous` on the OPD it
@@ -280,6 +294,11 @@ class Drafts:
             "SELECT id FROM resident WHERE telegram_id = ?", (telegram_id,)
         )
         return int(row[0]) if row else None
+
+    async def of(self, telegram_id: int) -> tuple[int | None, Draft | None]:
+        """(resident id, their draft) of a Telegram user; None for what they do not have."""
+        resident_id = await self.find_resident(telegram_id)
+        return resident_id, await self.get(resident_id) if resident_id is not None else None
 
     async def get(self, resident_id: int) -> Draft | None:
         row = await self.store.db.fetchone(
