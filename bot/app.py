@@ -230,6 +230,8 @@ def reload_on_sighup(application: Application) -> None:
 
     async def reload() -> None:
         result = await asyncio.to_thread(services.knowledge.reload)  # off the event loop
+        for problem in services.calendar.reload():  # a broken file keeps the old holidays
+            log.warning("SIGHUP: holidays NOT reloaded: %s", problem)
         if result.ok:
             log.info("SIGHUP: FAQ reloaded (%d topics)", result.topics)
         else:

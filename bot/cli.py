@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from bot.services.holidays import HolidayFileError
 from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("bot")
@@ -97,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     except _Broken as exc:
         print(exc, file=sys.stderr)
         return 1
+    except HolidayFileError as exc:  # data/holidays.yaml broken: the bot does not start
+        print(exc, file=sys.stderr)
+        return 1
     return 2
 
 
@@ -165,18 +169,52 @@ def _faq_check(settings: Settings) -> int:
     knowledge, problems = load_knowledge(
         settings.faq_dir, settings.opd_file, settings.categories_file
     )
-    if knowledge is None:
+    holiday_notes, holiday_summary = _holiday_check(settings, problems)
+    if knowledge is None or problems:
         for problem in problems:
             print(problem)
         print(f"faq check: {len(problems)} problem(s) found; the bot will not load these files.")
         return 1
-    for note in knowledge.notes:
+    for note in (*knowledge.notes, *holiday_notes):
         print(f"note: {note}")
     print(
         f"faq check: ok ({len(knowledge.topics)} topics in {len(knowledge.areas)} areas, "
         f"{len(knowledge.opds)} OPDs; {len(knowledge.notes)} local detail(s) for admins to fill)"
     )
+    print(holiday_summary)
     return 0
+
+
+def _holiday_check(settings: Settings, problems: list) -> tuple[list[str], str]:
+    """Validate the holidays override (its problems join `problems`); notes for admins about
+    this year and next year, and a one-line summary."""
+    import datetime as dt
+
+    from bot.services.calendar import WIB
+    from bot.services.holidays import (
+        coverage_notes,
+        package_holidays,
+        package_version,
+        read_holidays,
+    )
+
+    override, errors = read_holidays(settings.holidays_file)
+    problems += errors
+    if override is None:
+        return [], ""
+    today = dt.datetime.now(WIB).date()
+    path = settings.holidays_file
+    shown = path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
+    notes, years = coverage_notes(shown, override, package_holidays, today)
+    figures = "; ".join(
+        f"{y.year}: {y.public} libur nasional, {y.joint} cuti bersama, {y.local} tambahan"
+        for y in years
+    )
+    summary = (
+        f"holidays: ok (package holidays {package_version()}; {figures}; "
+        f"{len(override.remove)} removed by {settings.holidays_file.name})"
+    )
+    return notes, summary
 
 
 def _eval(settings: Settings, kind: str, file: Path, fail_under: float | None, worst: int) -> int:

@@ -67,15 +67,17 @@ def _duplicate_keys(node: yaml.Node | None, path: Path) -> list[Problem]:
     return problems
 
 
-def read_yaml(path: Path) -> tuple[YamlDocument | None, list[Problem]]:
+def read_yaml(
+    path: Path, loader: type[yaml.SafeLoader] = yaml.SafeLoader
+) -> tuple[YamlDocument | None, list[Problem]]:
     """Parse one YAML file; syntax errors come back as problems, never exceptions."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(str(path), None, f"berkas tidak bisa dibaca: {exc}")]
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=loader)
+        data = yaml.load(text, Loader=loader)  # always a SafeLoader (sub)class
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         hint = exc.problem or "format YAML salah"

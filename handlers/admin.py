@@ -12,7 +12,7 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.ext import ContextTypes
 
-from bot import render, texts
+from bot import render, report_texts, texts
 from bot.services.calendar import format_date
 from bot.services.complaints import KECAMATAN_OPD, Officer
 from faq.formatting import escape, split_html
@@ -63,11 +63,23 @@ async def reload_faq(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     # Rebuilding the matcher takes a fraction of a second (seconds for a huge FAQ): off the
     # event loop, so residents are answered meanwhile.
     result = await asyncio.to_thread(services(context).knowledge.reload)
+    await _reload_holidays(message, services(context))
     if result.ok:
         await message.reply_text(texts.RELOAD_OK.format(topics=result.topics))
         return
     problems = "\n".join(f"• {escape(str(p))}" for p in result.problems[:30])
     await _reply_long(message, texts.RELOAD_FAILED.format(problems=problems))
+
+
+async def _reload_holidays(message: Message, svc: Services) -> None:
+    """The holidays file is reloaded with the FAQ; a broken one keeps the old calendar."""
+    problems = svc.calendar.reload()
+    if problems:
+        lines = "\n".join(f"• {escape(str(p))}" for p in problems[:30])
+        name = escape(svc.calendar.path.name if svc.calendar.path else "-")
+        await _reply_long(
+            message, report_texts.HOLIDAYS_RELOAD_FAILED.format(file=name, problems=lines)
+        )
 
 
 async def unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
