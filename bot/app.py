@@ -71,7 +71,7 @@ RESIDENT_COMMANDS = [
 ]
 ADMIN_COMMANDS = [
     BotCommand("triase", "Pengaduan yang menunggu keputusan"),
-    BotCommand("statistik", "Statistik: /statistik 7|30|90|semua"),
+    BotCommand("statistik", "Statistik: /statistik 7|30|90|semua, /statistik bulan"),
     BotCommand("opd", "Daftar OPD, grup, dan jumlah pengaduan"),
     BotCommand("pertanyaan", "Pertanyaan yang belum terjawab"),
     BotCommand("ekspor", "Ekspor CSV: /ekspor [hari] [pribadi]"),

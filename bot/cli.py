@@ -1,4 +1,4 @@
-"""The command line: `python -m bot [run|chat|ask|route|faq check|eval ask|eval route]`."""
+"""The command line: `python -m bot [run|chat|ask|route|faq check|eval ask|eval route|...]`."""
 
 from __future__ import annotations
 
@@ -54,6 +54,16 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
     un = sub.add_parser("unanswered", help="questions the bot could not answer, most asked first")
     un.add_argument("--limit", type=int, default=30)
+    rp = sub.add_parser("report", help="the monthly report for the council, as one HTML file")
+    rp.add_argument(
+        "--month", default=None, help="YYYY-MM (default: the last full month; 'ini': this one)"
+    )
+    rp.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="file to write (default: laporan-bulanan-YYYY-MM.html)",
+    )
     return parser
 
 
@@ -92,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
             return _export(settings, args.days, args.personal, args.out)
         if command == "unanswered":
             return asyncio.run(_unanswered(settings, args.limit))
+        if command == "report":
+            return asyncio.run(_report(settings, args.month, args.out))
     except SettingsError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
@@ -315,4 +327,40 @@ async def _unanswered(settings: Settings, limit: int) -> int:
         print(f"{item.times:5d}  {item.example}  (nearest topic: {item.nearest_topic or '-'})")
     if not top:
         print("no unanswered questions yet")
+    return 0
+
+
+async def _report(settings: Settings, month_text: str | None, out: Path | None) -> int:
+    from bot.report_render import render_monthly_html
+    from bot.services.calendar import WorkingCalendar
+    from bot.services.monthly_report import Labels, Month, MonthlyReports
+    from bot.services.regions import Regions
+
+    calendar = WorkingCalendar.load(settings.holidays_file)
+    regions = Regions.load()
+    db = await _open_db(settings)
+    try:
+        service = MonthlyReports(db, calendar, regions)
+        now = Month.containing(service.clock())
+        if month_text is None:
+            month = now.previous()
+        elif month_text.lower() == "ini":
+            month = now
+        else:
+            try:
+                month = Month.parse(month_text)
+            except ValueError:
+                print(f"Error: --month must look like 2026-11, not {month_text!r}", file=sys.stderr)
+                return 2
+        labels = Labels.from_files(settings.opd_file, settings.categories_file)
+        figures = await service.collect(month, labels)
+    finally:
+        await db.close()
+    out = out or Path(f"laporan-bulanan-{month.key}.html")
+    out.write_text(render_monthly_html(figures, regions.kecamatan_outlines()), encoding="utf-8")
+    print(
+        f"wrote {out}: {month.label}, {figures.total} complaint(s),"
+        f" {figures.questions_total} unanswered question(s)",
+        file=sys.stderr,
+    )
     return 0

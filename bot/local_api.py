@@ -46,6 +46,8 @@ class ApiCall:
     method: str
     params: dict[str, Any]
     result: Any = None
+    # Uploaded files (sendDocument, sendPhoto with bytes): part name -> (file name, content).
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
     @property
     def chat_id(self) -> int | None:
@@ -152,7 +154,7 @@ class LocalBotApi(BaseRequest):
             return fault.status, json.dumps(body).encode()
         async with self._lock:
             result = self._answer(api_method, params)
-        self.calls.append(ApiCall(api_method, params, result))
+        self.calls.append(ApiCall(api_method, params, result, _uploads(request_data)))
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
     # -- behaviour ---------------------------------------------------------------------
@@ -253,3 +255,14 @@ class LocalBotApi(BaseRequest):
 
     def clear(self) -> None:
         self.calls.clear()
+
+
+def _uploads(request_data: RequestData | None) -> dict[str, tuple[str, bytes]]:
+    """What was uploaded, so tests can read a document the bot sent."""
+    if request_data is None:
+        return {}
+    found = {}
+    for name, (filename, content, *_) in request_data.multipart_data.items():
+        if isinstance(content, bytes):
+            found[name] = (filename or name, content)
+    return found

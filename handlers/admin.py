@@ -254,11 +254,17 @@ def _period(context: ContextTypes.DEFAULT_TYPE) -> tuple[int | None, str]:
 
 
 async def statistics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/statistik [7|30|90|365|semua]: counts, response times, overdue list, and a chart."""
+    """/statistik [7|30|90|365|semua]: counts, response times, overdue list, and a chart;
+    /statistik bulan [YYYY-MM|ini]: the monthly report (handlers/report.py)."""
     if await _refused(update, context):
         return
     message = update.effective_message
     assert message is not None
+    if context.args and context.args[0].lower() == "bulan":  # the council's monthly report
+        from handlers.report import monthly_report
+
+        await monthly_report(message, context, context.args[1:])
+        return
     svc = services(context)
     days, period = _period(context)
     stats = await svc.reports.stats(days)
