@@ -72,7 +72,7 @@ RESIDENT_COMMANDS = [
 ]
 ADMIN_COMMANDS = [
     BotCommand("triase", "Pengaduan yang menunggu keputusan"),
-    BotCommand("statistik", "Statistik: /statistik 7|30|90|semua"),
+    BotCommand("statistik", "Statistik: /statistik 7|30|90|semua, /statistik bulan"),
     BotCommand("opd", "Daftar OPD, grup, dan jumlah pengaduan"),
     BotCommand("pertanyaan", "Pertanyaan yang belum terjawab"),
     BotCommand("ekspor", "Ekspor CSV: /ekspor [hari] [pribadi]"),
@@ -234,6 +234,8 @@ def reload_on_sighup(application: Application) -> None:
 
     async def reload() -> None:
         result = await asyncio.to_thread(services.knowledge.reload)  # off the event loop
+        for problem in services.calendar.reload():  # a broken file keeps the old holidays
+            log.warning("SIGHUP: holidays NOT reloaded: %s", problem)
         if result.ok:
             log.info("SIGHUP: FAQ reloaded (%d topics)", result.topics)
         else:

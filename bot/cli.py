@@ -1,4 +1,4 @@
-"""The command line: `python -m bot [run|chat|ask|route|faq check|eval ask|eval route]`."""
+"""The command line: `python -m bot [run|chat|ask|route|faq check|eval ask|eval route|...]`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from bot.services.holidays import HolidayFileError
 from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("bot")
@@ -53,6 +54,16 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
     un = sub.add_parser("unanswered", help="questions the bot could not answer, most asked first")
     un.add_argument("--limit", type=int, default=30)
+    rp = sub.add_parser("report", help="the monthly report for the council, as one HTML file")
+    rp.add_argument(
+        "--month", default=None, help="YYYY-MM (default: the last full month; 'ini': this one)"
+    )
+    rp.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="file to write (default: laporan-bulanan-YYYY-MM.html)",
+    )
     return parser
 
 
@@ -91,10 +102,15 @@ def main(argv: list[str] | None = None) -> int:
             return _export(settings, args.days, args.personal, args.out)
         if command == "unanswered":
             return asyncio.run(_unanswered(settings, args.limit))
+        if command == "report":
+            return asyncio.run(_report(settings, args.month, args.out))
     except SettingsError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
     except _Broken as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except HolidayFileError as exc:  # data/holidays.yaml broken: the bot does not start
         print(exc, file=sys.stderr)
         return 1
     return 2
@@ -165,18 +181,52 @@ def _faq_check(settings: Settings) -> int:
     knowledge, problems = load_knowledge(
         settings.faq_dir, settings.opd_file, settings.categories_file
     )
-    if knowledge is None:
+    holiday_notes, holiday_summary = _holiday_check(settings, problems)
+    if knowledge is None or problems:
         for problem in problems:
             print(problem)
         print(f"faq check: {len(problems)} problem(s) found; the bot will not load these files.")
         return 1
-    for note in knowledge.notes:
+    for note in (*knowledge.notes, *holiday_notes):
         print(f"note: {note}")
     print(
         f"faq check: ok ({len(knowledge.topics)} topics in {len(knowledge.areas)} areas, "
         f"{len(knowledge.opds)} OPDs; {len(knowledge.notes)} local detail(s) for admins to fill)"
     )
+    print(holiday_summary)
     return 0
+
+
+def _holiday_check(settings: Settings, problems: list) -> tuple[list[str], str]:
+    """Validate the holidays override (its problems join `problems`); notes for admins about
+    this year and next year, and a one-line summary."""
+    import datetime as dt
+
+    from bot.services.calendar import WIB
+    from bot.services.holidays import (
+        coverage_notes,
+        package_holidays,
+        package_version,
+        read_holidays,
+    )
+
+    override, errors = read_holidays(settings.holidays_file)
+    problems += errors
+    if override is None:
+        return [], ""
+    today = dt.datetime.now(WIB).date()
+    path = settings.holidays_file
+    shown = path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
+    notes, years = coverage_notes(shown, override, package_holidays, today)
+    figures = "; ".join(
+        f"{y.year}: {y.public} libur nasional, {y.joint} cuti bersama, {y.local} tambahan"
+        for y in years
+    )
+    summary = (
+        f"holidays: ok (package holidays {package_version()}; {figures}; "
+        f"{len(override.remove)} removed by {settings.holidays_file.name})"
+    )
+    return notes, summary
 
 
 def _eval(settings: Settings, kind: str, file: Path, fail_under: float | None, worst: int) -> int:
@@ -277,4 +327,40 @@ async def _unanswered(settings: Settings, limit: int) -> int:
         print(f"{item.times:5d}  {item.example}  (nearest topic: {item.nearest_topic or '-'})")
     if not top:
         print("no unanswered questions yet")
+    return 0
+
+
+async def _report(settings: Settings, month_text: str | None, out: Path | None) -> int:
+    from bot.presentation.report import render_monthly_html
+    from bot.services.calendar import WorkingCalendar
+    from bot.services.monthly_report import Labels, Month, MonthlyReports
+    from bot.services.regions import Regions
+
+    calendar = WorkingCalendar.load(settings.holidays_file)
+    regions = Regions.load()
+    db = await _open_db(settings)
+    try:
+        service = MonthlyReports(db, calendar, regions)
+        now = Month.containing(service.clock())
+        if month_text is None:
+            month = now.previous()
+        elif month_text.lower() == "ini":
+            month = now
+        else:
+            try:
+                month = Month.parse(month_text)
+            except ValueError:
+                print(f"Error: --month must look like 2026-11, not {month_text!r}", file=sys.stderr)
+                return 2
+        labels = Labels.from_files(settings.opd_file, settings.categories_file)
+        figures = await service.collect(month, labels)
+    finally:
+        await db.close()
+    out = out or Path(f"laporan-bulanan-{month.key}.html")
+    out.write_text(render_monthly_html(figures, regions.kecamatan_outlines()), encoding="utf-8")
+    print(
+        f"wrote {out}: {month.label}, {figures.total} complaint(s),"
+        f" {figures.questions_total} unanswered question(s)",
+        file=sys.stderr,
+    )
     return 0

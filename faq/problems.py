@@ -72,9 +72,9 @@ def _duplicate_keys(node: yaml.Node | None, path: Path) -> list[Problem]:
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _parse(text: str) -> tuple[yaml.Node | None, Any]:
+def _parse(text: str, loader_class: type | None = None) -> tuple[yaml.Node | None, Any]:
     """The node tree (for line numbers) and the data, from one parse."""
-    loader = _Loader(text)
+    loader = (loader_class or _Loader)(text)
     try:
         root = loader.get_single_node()
         return root, loader.construct_document(root) if root is not None else None
@@ -82,14 +82,17 @@ def _parse(text: str) -> tuple[yaml.Node | None, Any]:
         loader.dispose()
 
 
-def read_yaml(path: Path) -> tuple[YamlDocument | None, list[Problem]]:
+def read_yaml(
+    path: Path, loader: type[yaml.SafeLoader] | None = None
+) -> tuple[YamlDocument | None, list[Problem]]:
     """Parse one YAML file; syntax errors come back as problems, never exceptions."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(str(path), None, f"berkas tidak bisa dibaca: {exc}")]
     try:
-        root, data = _parse(text)
+        # `loader`: a SafeLoader subclass for a file with its own rules (holidays.yaml).
+        root, data = _parse(text, loader)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         hint = exc.problem or "format YAML salah"

@@ -13,6 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Mess
 from telegram.ext import ContextTypes
 
 from bot.presentation import callbacks, render, texts
+from bot.presentation.texts import report as report_texts
 from bot.services.calendar import format_date
 from bot.services.complaints import Officer
 from faq.formatting import escape, split_html
@@ -61,11 +62,23 @@ async def reload_faq(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     # Rebuilding the matcher takes a fraction of a second (seconds for a huge FAQ): off the
     # event loop, so residents are answered meanwhile.
     result = await asyncio.to_thread(services(context).knowledge.reload)
+    await _reload_holidays(message, services(context))
     if result.ok:
         await message.reply_text(texts.RELOAD_OK.format(topics=result.topics))
         return
     problems = "\n".join(f"• {escape(str(p))}" for p in result.problems[:30])
     await _reply_long(message, texts.RELOAD_FAILED.format(problems=problems))
+
+
+async def _reload_holidays(message: Message, svc: Services) -> None:
+    """The holidays file is reloaded with the FAQ; a broken one keeps the old calendar."""
+    problems = svc.calendar.reload()
+    if problems:
+        lines = "\n".join(f"• {escape(str(p))}" for p in problems[:30])
+        name = escape(svc.calendar.path.name if svc.calendar.path else "-")
+        await _reply_long(
+            message, report_texts.HOLIDAYS_RELOAD_FAILED.format(file=name, problems=lines)
+        )
 
 
 async def unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -256,11 +269,17 @@ async def _period(
 
 
 async def statistics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/statistik [7|30|90|365|semua]: counts, response times, overdue list, and a chart."""
+    """/statistik [7|30|90|365|semua]: counts, response times, overdue list, and a chart;
+    /statistik bulan [YYYY-MM|ini]: the monthly report (handlers/report.py)."""
     if await _refused(update, context):
         return
     message = update.effective_message
     assert message is not None
+    if context.args and context.args[0].lower() == "bulan":  # the council's monthly report
+        from handlers.report import monthly_report
+
+        await monthly_report(message, context, context.args[1:])
+        return
     svc = services(context)
     chosen = await _period(message, context.args or [])
     if chosen is None:

@@ -47,6 +47,8 @@ class ApiCall:
     params: dict[str, Any]
     result: Any = None
     files: dict[str, bytes] = field(default_factory=dict)  # uploaded files by part name
+    # The same uploads with their file names: part name -> (file name, content).
+    uploads: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
     @property
     def chat_id(self) -> int | None:
@@ -153,7 +155,9 @@ class LocalBotApi(BaseRequest):
             return fault.status, json.dumps(body).encode()
         async with self._lock:
             result = self._answer(api_method, params)
-        self.calls.append(ApiCall(api_method, params, result, _files(request_data)))
+        self.calls.append(
+            ApiCall(api_method, params, result, _files(request_data), _uploads(request_data))
+        )
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
     # -- behaviour ---------------------------------------------------------------------
@@ -269,3 +273,14 @@ def replied(message: dict[str, Any]) -> dict[str, Any]:
     """A message as Telegram puts it in `reply_to_message`: without its own
     `reply_to_message` (Telegram never nests them)."""
     return {k: v for k, v in message.items() if k != "reply_to_message"}
+
+
+def _uploads(request_data: RequestData | None) -> dict[str, tuple[str, bytes]]:
+    """What was uploaded, so tests can read a document the bot sent."""
+    if request_data is None:
+        return {}
+    found = {}
+    for name, (filename, content, *_) in request_data.multipart_data.items():
+        if isinstance(content, bytes):
+            found[name] = (filename or name, content)
+    return found

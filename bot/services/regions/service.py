@@ -169,6 +169,14 @@ class Regions:
         """All 22 kecamatan, by code."""
         return list(self._kecamatan.values())
 
+    def kecamatan_outlines(self) -> dict[str, list[list[list[tuple[float, float]]]]]:
+        """Each kecamatan's boundary, for drawing maps: polygons, each a list of rings
+        (outer ring first, then holes), each a list of (longitude, latitude) points."""
+        return {
+            shape.code: [[list(zip(xs, ys, strict=True)) for xs, ys in p] for p in shape.polygons]
+            for shape in self._kecamatan_shapes
+        }
+
     def desa_list(self, kecamatan_code: str | None = None) -> list[Desa]:
         """All desa/kelurahan (by code), or those of one kecamatan."""
         return [
