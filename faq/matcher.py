@@ -10,13 +10,16 @@ three topics, or nothing.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from faq.formatting import plain_text
 from faq.knowledge import KnowledgeBase
 from faq.normalize import Analysis, Lexicon, Normalizer
+from faq.places import Place
 
 # Tiers, tuned on the admins' own test questions (see docs/matching.md).
 ANSWER_SCORE = 0.55
@@ -37,6 +40,8 @@ MIN_COVERED = 0.35
 # Weight of a word the FAQ has never seen, relative to the rarest known word.
 UNKNOWN_WEIGHT = 0.7
 SUGGEST_SCORE = 0.33
+# A topic whose central words the message does not name ranks this much lower.
+NO_EVIDENCE_FACTOR = 0.6
 MAX_SUGGESTIONS = 3
 MAX_FUZZY_CANDIDATES = 40
 
@@ -72,6 +77,11 @@ class _Doc:
     is_keyword: bool
 
 
+def _surface(text: str) -> list[str]:
+    """Words as written (lowercase letters only), for expanding abbreviations."""
+    return [w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2]
+
+
 class Matcher:
     def __init__(self, knowledge: KnowledgeBase, normalizer: Normalizer) -> None:
         self.knowledge = knowledge
@@ -79,19 +89,29 @@ class Matcher:
         self._build()
 
     @classmethod
-    def build(cls, knowledge: KnowledgeBase, lexicon: Lexicon | None = None) -> Matcher:
+    def build(
+        cls,
+        knowledge: KnowledgeBase,
+        lexicon: Lexicon | None = None,
+        places: dict[tuple[str, ...], Place] | None = None,
+    ) -> Matcher:
         lexicon = lexicon or Lexicon.load()
         base = Normalizer(lexicon)
         vocabulary: set[str] = set()
+        surface: Counter[str] = Counter()
         for topic in knowledge.topics.values():
             for text in (topic.question, *topic.phrasings, *topic.keywords):
                 vocabulary.update(base.analyze(text).terms)
+                surface.update(_surface(text))
+            surface.update(_surface(plain_text(topic.answer)))
         # Routing keywords are words residents use too: typos are corrected towards them,
         # and they are never "corrected" into an FAQ word ("paud" is not "padu").
         for opd in knowledge.opds.values():
             for keyword in opd.keywords:
                 vocabulary.update(base.analyze(keyword).terms)
-        return cls(knowledge, base.with_vocabulary(vocabulary))
+                surface.update(_surface(keyword))
+            surface.update(_surface(f"{opd.name} {opd.short} {opd.handles}"))
+        return cls(knowledge, base.with_vocabulary(vocabulary, surface, places))
 
     def _build(self) -> None:
         raw: list[tuple[str, Analysis, bool]] = []
@@ -157,27 +177,33 @@ class Matcher:
         query = set(analysis.terms)
         if not query:
             return []
-        q_weight = sum(self.weight(t) for t in query)
+        mult = analysis.weights
+        q_weight = sum(self.weight(t) * mult.get(t, 1.0) for t in query)
         # Topics the message names something central of; others are never offered.
         anchored: set[str] = set()
         for term in query:
             anchored |= self.anchor_index.get(term, set())
         if not anchored:
             return []
+        # Per document: the message's weight it explains (precision, context sentences
+        # count less) and the document's own weight the message names (recall).
         doc_scores: dict[int, float] = defaultdict(float)
+        doc_named: dict[int, float] = defaultdict(float)
         for term in query:
             w = self.idf.get(term)
             if w is None:
                 continue
+            m = mult.get(term, 1.0)
             for doc_id in self.postings[term]:
                 if self.docs[doc_id].topic_id in anchored:
-                    doc_scores[doc_id] += w
+                    doc_scores[doc_id] += w * m
+                    doc_named[doc_id] += w
         best_doc: dict[str, float] = {}
         best_doc_id: dict[str, int] = {}
         for doc_id, shared in doc_scores.items():
             doc = self.docs[doc_id]
             precision = shared / q_weight
-            recall = shared / doc.weight
+            recall = doc_named[doc_id] / doc.weight
             score = 2 * precision * recall / (precision + recall)
             if doc.is_keyword:
                 # A keyword only says "this topic is involved"; it cannot explain a question.
@@ -193,10 +219,17 @@ class Matcher:
         text = analysis.text
         scored: list[ScoredTopic] = []
         for topic_id in candidates:
-            covered = sum(self.weight(t) for t in query & self.topic_terms[topic_id]) / q_weight
+            covered = (
+                sum(self.weight(t) * mult.get(t, 1.0) for t in query & self.topic_terms[topic_id])
+                / q_weight
+            )
             fuzzy = fuzz.token_sort_ratio(text, self.docs[best_doc_id[topic_id]].text) / 100
             score = W_DOC * best_doc[topic_id] + W_COVERED * covered + W_FUZZY * fuzzy
             evidence = (query & self.anchors[topic_id]) - self.generic
+            if not evidence:
+                # Only a phrasing's wording is shared, nothing central to the topic
+                # ("sim bisa diurus di kantor camat?" vs a question about KK).
+                score *= NO_EVIDENCE_FACTOR
             scored.append(ScoredTopic(topic_id, round(score, 4), evidence, round(covered, 4)))
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored
