@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from faq.bayes import TopicBayes
 from faq.formatting import plain_text
 from faq.knowledge import KnowledgeBase
 from faq.normalize import Analysis, Lexicon, Normalizer
@@ -40,6 +41,11 @@ MIN_COVERED = 0.35
 # Weight of a word the FAQ has never seen, relative to the rarest known word.
 UNKNOWN_WEIGHT = 0.7
 SUGGEST_SCORE = 0.33
+# The naive Bayes second opinion (faq/bayes.py) scores this many leading candidates; its
+# posterior, times BAYES_WEIGHT, is added to their scores for ordering them. Below the
+# "sure" tier an answer needs both opinions to agree on the top topic.
+BAYES_CANDIDATES = 5
+BAYES_WEIGHT = 0.2
 # A topic whose central words the message does not name ranks this much lower.
 NO_EVIDENCE_FACTOR = 0.6
 MAX_SUGGESTIONS = 3
@@ -145,7 +151,8 @@ class Matcher:
         )
         # A word the FAQ has never seen still counts against a match: "cuaca" in a
         # message means the message is probably about something else.
-        self.unknown_idf = UNKNOWN_WEIGHT * math.log(1 + n_topics)
+        self.unknown_scale = math.log(1 + n_topics)
+        self.unknown_idf = UNKNOWN_WEIGHT * self.unknown_scale
         self.topic_terms = {k: frozenset(v) for k, v in topic_terms.items()}
         # A topic is only offered when the message names something central to it (a word
         # of its question or keywords), not merely a word from one of its phrasings.
@@ -155,6 +162,7 @@ class Matcher:
             for term in terms:
                 self.anchor_index[term].add(topic_id)
         self.topic_weight = {k: sum(self.idf[t] for t in v) for k, v in self.topic_terms.items()}
+        self.bayes = TopicBayes((topic_id, a.terms) for topic_id, a, _ in raw)
         self.docs: list[_Doc] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
         seen: set[tuple[str, frozenset[str]]] = set()
@@ -254,15 +262,29 @@ class Matcher:
 
     def decide(self, analysis: Analysis) -> Match:
         ranked = self.rank(analysis)
+        if len(ranked) > 1:
+            # The second opinion re-ranks the leading candidates a little (faq/bayes.py).
+            lead = ranked[:BAYES_CANDIDATES]
+            posterior = self.bayes.posterior(analysis.terms, (s.topic_id for s in lead))
+            lead = sorted(
+                lead,
+                key=lambda s: -(s.score + BAYES_WEIGHT * posterior.get(s.topic_id, 0.0)),
+            )
+            agree = max(posterior, key=posterior.__getitem__) == lead[0].topic_id
+            ranked = lead + ranked[BAYES_CANDIDATES:]
+        else:
+            agree = True
         answer = None
         if ranked and self._decisive(ranked, set(analysis.terms)):
             top = ranked[0]
             second = ranked[1].score if len(ranked) > 1 else 0.0
             margin = top.score - second
-            if (
-                (top.score >= SURE_SCORE and margin >= SURE_MARGIN)
-                or (top.score >= ANSWER_SCORE and margin >= ANSWER_MARGIN)
-                or (top.score >= CLEAR_SCORE and margin >= CLEAR_MARGIN)
+            if (top.score >= SURE_SCORE and margin >= SURE_MARGIN) or (
+                agree
+                and (
+                    (top.score >= ANSWER_SCORE and margin >= ANSWER_MARGIN)
+                    or (top.score >= CLEAR_SCORE and margin >= CLEAR_MARGIN)
+                )
             ):
                 answer = top
         suggestions: tuple[ScoredTopic, ...] = ()

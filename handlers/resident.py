@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 
 # A question longer than this is almost certainly a paste or a complaint, not a question.
 MAX_QUESTION_CHARS = 1000
+# An emergency is looked for in this much of any message (a long paste included).
+MAX_READ_CHARS = 4000
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -53,26 +55,35 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     message = update.effective_message
     assert message is not None and message.text is not None
     text = message.text
+    svc = services(context)
+    assistant = svc.knowledge.assistant
+    reading = assistant.read(text[:MAX_READ_CHARS])
+    if reading.signals.emergency:
+        # Life first: danger happening now gets "call 112" before anything else, whatever
+        # the message turns out to be (a reply to an officer, a step of a complaint).
+        await message.reply_text(texts.EMERGENCY_NOW)
     if await tracking.reply_to_officer(update, context):
         return
     draft = await complaint_flow.active_draft(update, context)
     if draft is not None:
+        if reading.signals.emergency and not draft.emergency_warned:
+            draft.emergency_warned = True
+            await svc.complaints.save_draft(draft)
         await complaint_flow.on_text(update, context, draft)
         return
     if _is_emoji_only(text):
         await message.reply_text(texts.EMOJI_ONLY)
         return
-    svc = services(context)
     if len(text) > MAX_QUESTION_CHARS:
         # A long message is rarely a question; if it reads as a complaint, offer to file it
         # (the whole text becomes the description), otherwise ask for a short question.
-        reply = svc.knowledge.assistant.ask(text[:MAX_QUESTION_CHARS])
+        reply = assistant.ask(text[:MAX_QUESTION_CHARS])
         if reply.intent != "complaint":
             await message.reply_text(texts.TOO_LONG)
             return
         await render_reply(message, reply, context)
         return
-    reply = svc.knowledge.assistant.ask(text)
+    reply = assistant.ask(text, reading)
     await render_reply(message, reply, context)
 
 

@@ -94,8 +94,10 @@ class Assistant:
     def read(self, text: str) -> Reading:
         return self.reader.read(text)
 
-    def ask(self, text: str) -> Reply:
-        reading = self.reader.read(text)
+    def ask(self, text: str, reading: Reading | None = None) -> Reply:
+        """What to do with one message; `reading` is `read(text)` when already made."""
+        if reading is None or reading.text != text:
+            reading = self.reader.read(text)
         analysis = reading.analysis
         if reading.smalltalk is not None or not analysis.terms:
             if reading.signals.emergency:
