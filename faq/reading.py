@@ -119,6 +119,7 @@ class Reader:
         self.conditions = phrases("conditions")
         self.now_strong = phrases("now_strong")
         self.now_weak = phrases("now_weak")
+        self.people = phrases("people")
         self.resolved = phrases("resolved")
         self.past = phrases("past")
         self.info = phrases("info_requests")
@@ -293,12 +294,13 @@ class Reader:
             return False
         strong = any_of(self.now_strong)
         weak = any_of(self.now_weak)
+        people = any_of(self.people)
         distant = any_of(self.past) or any_of(self.hypothetical) or any_of(self.resolved)
         if strong:
             return True
         if distant:
             return False  # "banjir bulan lalu", "bila terjadi kebakaran", "sudah surut"
         info = any_of(self.info) or bool(set(terms) & self.howto)
-        if asks and (info or not weak):
+        if asks and (info or not (weak or people)):
             return False  # "nomor damkar berapa", "kebakaran terparah tahun berapa?"
-        return hazard or weak
+        return hazard or (weak and people)

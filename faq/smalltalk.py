@@ -77,6 +77,11 @@ def detect(words: list[str], lexicon: Lexicon) -> Smalltalk:
     kind = min(kinds, key=lambda k: order.index(k) if k in order else len(order))
     # Thanks, goodbyes and wishes carry no question unless the resident asks one
     # ("selamat hari jadi", "terima kasih sebelumnya"); callers pass one sentence.
-    if kind != "greeting" and not (set(residual) & (QUESTION_WORDS | REQUEST_WORDS)):
+    content = [w for w in residual if w not in lexicon.stopwords]
+    if (
+        kind != "greeting"
+        and len(content) <= 1
+        and not (set(residual) & (QUESTION_WORDS | REQUEST_WORDS))
+    ):
         residual = []
     return Smalltalk(kind, residual)

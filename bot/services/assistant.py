@@ -162,8 +162,10 @@ class Assistant:
         return report > question or report >= REPORT_STRONG
 
     def _complaint(self, text: str, reading: Reading, match: Match | None) -> Reply:
-        kecamatan = reading.places[0] if reading.places else None
-        route = self.router.route_terms(reading.analysis.terms, kecamatan=kecamatan)
+        # No kecamatan fallback here: the guided flow asks where, and routes again then.
+        route = self.router.route_terms(
+            reading.analysis.terms, emergency=reading.signals.emergency
+        )
         return Reply(
             text,
             "complaint",
@@ -221,4 +223,8 @@ class Assistant:
         return self.reader.read(text).signals.emergency
 
     def route(self, text: str) -> Route:
-        return self.router.route(text)
+        """Where a complaint text goes, read as `ask` reads it (courtesy out, emergencies)."""
+        reading = self.reader.read(text)
+        return self.router.route_terms(
+            reading.analysis.terms, emergency=reading.signals.emergency
+        )
