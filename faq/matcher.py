@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
@@ -32,6 +32,7 @@ CLEAR_SCORE = 0.42
 CLEAR_MARGIN = 0.10
 # A term in at least this share of topics is generic (see Matcher.generic).
 GENERIC_SHARE = 0.2
+GENERIC_MIN = 3  # ...and in at least this many (in a small FAQ every word is in 20 %)
 # Two topics explaining exactly the same words are a tie unless one is this far ahead.
 TIE_MARGIN = 0.10
 # How the topic score blends the best document, the topic's coverage and rapidfuzz.
@@ -46,6 +47,9 @@ SUGGEST_SCORE = 0.33
 # "sure" tier an answer needs both opinions to agree on the top topic.
 BAYES_CANDIDATES = 5
 BAYES_WEIGHT = 0.2
+# A message naming something the FAQ never mentions is only answered by a topic that
+# shares more than one central word with it, or explains this share of it.
+UNKNOWN_BLOCK = 0.6
 # A topic whose central words the message does not name ranks this much lower.
 NO_EVIDENCE_FACTOR = 0.6
 MAX_SUGGESTIONS = 3
@@ -84,8 +88,9 @@ class _Doc:
 
 
 def _surface(text: str) -> list[str]:
-    """Words as written (lowercase letters only), for expanding abbreviations."""
-    return [w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2]
+    """Words as written (lowercase letters only), for expanding abbreviations. A word
+    without a vowel ("syrt", "dftr") is itself an abbreviation, not a word to expand to."""
+    return [w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2 and set(w) & set("aeiou")]
 
 
 class Matcher:
@@ -147,7 +152,7 @@ class Matcher:
         # Words like "cara", "syarat", "buat" appear across many topics: they shape a
         # question but never decide which topic it is about.
         self.generic = self.normalizer.lexicon.generic | frozenset(
-            t for t, c in anchor_df.items() if c / n_topics >= GENERIC_SHARE
+            t for t, c in anchor_df.items() if c / n_topics >= GENERIC_SHARE and c >= GENERIC_MIN
         )
         # A word the FAQ has never seen still counts against a match: "cuaca" in a
         # message means the message is probably about something else.
@@ -249,6 +254,11 @@ class Matcher:
             return False  # "syarat?" alone names no topic
         if top.covered < MIN_COVERED:
             return False  # most of the message is about something the topic does not cover
+        unknown = [t for t in query if t not in self.idf and not t.isdigit()]
+        if unknown and len(top.evidence) <= 1 and top.covered < UNKNOWN_BLOCK:
+            # "jam buka alfamart", "cara investasi emas untuk pemula": one shared word, and
+            # the thing asked about is something the FAQ never mentions.
+            return False
         if len(query) > 1:
             return True
         # A one-word message ("akta", "ktp") that several topics share: ask, don't guess.
@@ -262,18 +272,23 @@ class Matcher:
 
     def decide(self, analysis: Analysis) -> Match:
         ranked = self.rank(analysis)
+        agree = True
         if len(ranked) > 1:
-            # The second opinion re-ranks the leading candidates a little (faq/bayes.py).
+            # The second opinion (faq/bayes.py) adds to the leading candidates' scores.
             lead = ranked[:BAYES_CANDIDATES]
             posterior = self.bayes.posterior(analysis.terms, (s.topic_id for s in lead))
             lead = sorted(
-                lead,
-                key=lambda s: -(s.score + BAYES_WEIGHT * posterior.get(s.topic_id, 0.0)),
+                (
+                    replace(
+                        s, score=round(s.score + BAYES_WEIGHT * posterior.get(s.topic_id, 0), 4)
+                    )
+                    for s in lead
+                ),
+                key=lambda s: -s.score,
             )
-            agree = max(posterior, key=posterior.__getitem__) == lead[0].topic_id
+            if posterior:
+                agree = max(posterior, key=posterior.__getitem__) == lead[0].topic_id
             ranked = lead + ranked[BAYES_CANDIDATES:]
-        else:
-            agree = True
         answer = None
         if ranked and self._decisive(ranked, set(analysis.terms)):
             top = ranked[0]

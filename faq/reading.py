@@ -33,7 +33,11 @@ _COUNT_WORDS = frozenset(
     "satu dua tiga empat lima enam tujuh delapan sembilan sepuluh belas puluh beberapa "
     "berapa lebih hampir".split()
 )
-# A problem word this close to one of the resident's own papers is about that paper.
+# A message of at most this many content terms that starts with a reporting verb is a
+# lookup of how to report ("lapor pungli"), not a report.
+SHORT_LOOKUP = 3
+# A problem word in a sentence naming one of the resident's papers before it, or this
+# close after it, is about that paper.
 PERSONAL_WINDOW = 3
 
 
@@ -98,12 +102,16 @@ class Reader:
             kind: phrases(kind) for kind in ("apology", "openers", "formal", "closers")
         }
         self.question_words = frozenset(w for p in phrases("question_words") for w in p)
-        self.howto = frozenset(normalizer.terms([w for p in phrases("howto") for w in p]))
+        self.howto = frozenset(w for p in phrases("howto") for w in p)
+        self.info_verbs = frozenset(w for p in phrases("info_verbs") for w in p)
+        self.money = frozenset(w for p in phrases("money") for w in p)
+        self.asking_money = frozenset(w for p in phrases("asking_money") for w in p)
         self.tags = phrases("tag_questions")
         self.modals = frozenset(w for p in phrases("modals") for w in p)
         self.tag_end = frozenset(w for p in phrases("tag_end") for w in p)
         self.hypothetical = phrases("hypothetical")
         self.documents = phrases("documents")
+        self.paper_states = frozenset(phrases("paper_states"))
         self.report_verbs = frozenset(
             normalizer.terms([w for p in phrases("report_verbs") for w in p])
         )
@@ -145,8 +153,10 @@ class Reader:
         analysis = Analysis(words, terms)
         kinds = tuple(dict.fromkeys(courtesy))
         smalltalk = None
-        idle = normalizer.lexicon.chitchat | self.question_words | normalizer.lexicon.generic
-        if not terms or all(t in idle for t in terms):
+        lex = normalizer.lexicon
+        idle = lex.chitchat | self.question_words | lex.generic
+        said = [w for w in words if w not in lex.stopwords]
+        if not terms or all(t in idle for t in terms) or all(w in idle for w in said):
             small = detect_smalltalk(normalizer.words(text), normalizer.lexicon)
             smalltalk = small.kind or (kinds[0] if kinds else None)
         weights: dict[str, float] = {}
@@ -204,16 +214,22 @@ class Reader:
             question += 1.0
             cues.append("question")
         term_set = set(terms)
-        if term_set & self.howto:
+        if set(words) & self.howto:
             question += 1.0
             cues.append("howto")
+        if len(terms) <= SHORT_LOOKUP and terms and terms[0] in self.report_verbs:
+            # "lapor pungli", "ngadu kdrt": a short lookup of how to report something.
+            question += 1.0
+            cues.append("lookup")
         if any(_contains(words, p) for p in self.info) or "openers" in courtesy:
             question += 0.5
             cues.append("info")
 
         report = 0.0
-        named = [p for p in self.problems if _contains(words, p) and not self._personal(words, p)]
-        problem = bool(named)
+        named = [
+            p for p in self.problems if _contains(words, p) and not self._personal(sentences, p)
+        ]
+        problem = bool(named) or self._money_asked(words)
         problem_terms = frozenset(self.normalizer.terms([w for p in named for w in p]))
         failure = any(_contains(words, p) for p in self.service_failures)
         if problem or failure:
@@ -243,28 +259,50 @@ class Reader:
             cues.append("emergency")
         return Signals(question, report, emergency, problem_terms, tuple(cues))
 
-    def _personal(self, words: list[str], problem: tuple[str, ...]) -> bool:
-        """Is every mention of the problem about the resident's own papers ("ktp hilang")?"""
-        size = len(problem)
-        spots = [i for i in range(len(words) - size + 1) if tuple(words[i : i + size]) == problem]
-        if not spots:
+    def _personal(self, sentences: list[Sentence], problem: tuple[str, ...]) -> bool:
+        """Is every mention of the problem about the resident's own papers ("KTP saya
+        hilang", "KTP saya belum dicetak karena blangko habis")? Only states that befall
+        papers count (`paper_states`): "minta uang" at the capil office is never personal."""
+        if problem not in self.paper_states:
             return False
-        for i in spots:
-            window = words[max(0, i - PERSONAL_WINDOW) : i + size + PERSONAL_WINDOW]
-            if not any(_contains(window, doc) for doc in self.documents):
-                return False
-        return True
+        size = len(problem)
+        found = False
+        for sentence in sentences:
+            words = list(sentence.words)
+            for i in range(len(words) - size + 1):
+                if tuple(words[i : i + size]) != problem:
+                    continue
+                found = True
+                # A paper named earlier in the sentence, or just after the problem.
+                window = words[: i + size + PERSONAL_WINDOW]
+                terms = self.normalizer.terms(window)  # "ktpp" is corrected only as a term
+                if not any(_contains(window, d) or _contains(terms, d) for d in self.documents):
+                    return False
+        return found
 
     def _requests_action(self, words: list[str]) -> bool:
-        """ "tolong diperbaiki", "mohon segera ditindak", "kapan diangkut": asking to act."""
-        terms = self.normalizer.terms
+        """ "tolong diperbaiki", "mohon segera ditindak", "kapan jalannya diaspal": asking
+        for something to be done (not for information: "mohon dijelaskan")."""
         for i, word in enumerate(words):
-            if word in self.requests or word == "kapan":
-                for nxt in words[i + 1 : i + 4]:
-                    if nxt.startswith("di") and set(terms([nxt])) & self.actions:
+            if word not in self.requests and word != "kapan":
+                continue
+            # "kapan ... diperbaiki" may put the whole subject in between.
+            reach = len(words) if word == "kapan" else i + 4
+            for nxt in words[i + 1 : reach]:
+                if nxt.startswith("di") and len(nxt) > 4 and nxt not in self.info_verbs:
+                    if nxt not in self.normalizer.lexicon.stopwords:
                         return True
-                    if nxt in ("segera", "cepat") and word != "kapan":
-                        return True
+                if nxt in ("segera", "cepat") and word != "kapan":
+                    return True
+        return False
+
+    def _money_asked(self, words: list[str]) -> bool:
+        """ "dimintai 150 ribu", "disuruh bayar 50rb": money asked for, a report of pungli."""
+        for i, word in enumerate(words):
+            if word in self.asking_money:
+                window = words[i + 1 : i + 4]
+                if any(w.isdigit() or w in self.money for w in window):
+                    return True
         return False
 
     def _lasting(self, words: list[str]) -> bool:

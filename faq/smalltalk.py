@@ -64,7 +64,10 @@ def detect(words: list[str], lexicon: Lexicon) -> Smalltalk:
     # Thanks "atas ..." / "untuk ..." right after it is courtesy, not a new question
     # ("terima kasih atas jawabannya"): mark it to the end of the sentence.
     for i, word in enumerate(words):
-        if word == "terimakasih" and i + 1 < len(words) and words[i + 1] in _THANKS_FOR:
+        if word != "terimakasih":
+            continue
+        ahead = [j for j in range(i + 1, min(i + 4, len(words))) if words[j] in _THANKS_FOR]
+        if ahead and all(w in lexicon.stopwords for w in words[i + 1 : ahead[0]]):
             marked[i + 1 :] = [True] * (len(words) - i - 1)
             break
     residual = [w for w, m in zip(words, marked, strict=True) if not m]

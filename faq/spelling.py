@@ -142,6 +142,12 @@ class Spelling:
             longer = part[0] + vowel + part[1:]
             if len(part) >= MIN_ABBREVIATION and self._is_known(longer):
                 return longer, 1.0
+        # "dtertbkn": the prefix di- written as d- before an abbreviation.
+        if part.startswith("d") and len(part) > MIN_ABBREVIATION:
+            rest = part[1:]
+            found = rest if self._is_exact(rest) else self.abbreviation(rest)
+            if found is not None and self._is_known("di" + found):
+                return "di" + found, 1.0
         # Suffix "-nya"/"-ny" hangs on to abbreviations too ("syrtny"); the suffix carries
         # nothing the matcher needs.
         for suffix in ("nya", "ny"):

@@ -110,17 +110,30 @@ async def render_reply(message: Message, reply: Reply, context: ContextTypes.DEF
             reply_markup=keyboards.complaint_offer(),
         )
         return
+    analysis_text = reply.analysis.text if reply.analysis else reply.text.lower()
+    nearest = reply.nearest
     if reply.suggestions:
+        # Kept for admins unless the resident presses one of the topics (see callback).
+        await svc.questions.record_unanswered(
+            reply.text,
+            analysis_text,
+            nearest.topic_id if nearest else None,
+            nearest.score if nearest else None,
+            reason="suggested",
+            ref=await svc.questions.answer_ref(message.chat.id, message.message_id),
+        )
         await message.reply_text(
-            texts.DID_YOU_MEAN, reply_markup=keyboards.suggestions(reply.suggestions)
+            texts.DID_YOU_MEAN,
+            # Quoting the question lets a press find it again (and shows what was asked).
+            do_quote=True,
+            reply_markup=keyboards.suggestions(reply.suggestions),
         )
         return
-    analysis_text = reply.analysis.text if reply.analysis else reply.text.lower()
     await svc.questions.record_unanswered(
         reply.text,
         analysis_text,
-        reply.nearest.topic_id if reply.nearest else None,
-        reply.nearest.score if reply.nearest else None,
+        nearest.topic_id if nearest else None,
+        nearest.score if nearest else None,
     )
     await message.reply_text(texts.NOT_UNDERSTOOD, reply_markup=keyboards.areas(knowledge))
 
@@ -193,6 +206,10 @@ async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if topic is None:
             await message.reply_text(texts.TOPIC_GONE)
             return
+        asked = message.reply_to_message
+        if asked is not None:  # a "Maksud Anda" topic: the question found its answer
+            ref = await svc.questions.answer_ref(asked.chat.id, asked.message_id)
+            await svc.questions.suggestion_chosen(ref, topic.id)
         await send_topic(message, topic, context, quote=False)
         return
     if prefix == keyboards.FEEDBACK:

@@ -38,8 +38,6 @@ REPORT_MIN = 1.0
 FOCUS_TOP = 3
 REPORT_STRONG = 2.5
 FAQ_EXPLAINS = 0.6
-# Cues that make a statement a report of this case rather than a topic looked up.
-SPECIFIC = frozenset({"request", "duration", "failure", "frustration"})
 
 
 @dataclass(frozen=True)
@@ -154,18 +152,14 @@ class Assistant:
         answer = match.answer
         explained = answer is not None and answer.covered >= FAQ_EXPLAINS
         if question == 0:
-            # A problem stated, nothing asked: a report, unless the FAQ explains the whole
-            # message and it says nothing specific ("KTP hilang", "lapor pungli").
-            return not explained or bool(set(signals.cues) & SPECIFIC) or bool(reading.places)
+            return True  # a problem stated, nothing asked ("lampu jalan mati")
         if explained and question >= report - 1:
             return False
         return report > question or report >= REPORT_STRONG
 
     def _complaint(self, text: str, reading: Reading, match: Match | None) -> Reply:
         # No kecamatan fallback here: the guided flow asks where, and routes again then.
-        route = self.router.route_terms(
-            reading.analysis.terms, emergency=reading.signals.emergency
-        )
+        route = self.router.route_terms(reading.analysis.terms, emergency=reading.signals.emergency)
         return Reply(
             text,
             "complaint",
@@ -225,6 +219,4 @@ class Assistant:
     def route(self, text: str) -> Route:
         """Where a complaint text goes, read as `ask` reads it (courtesy out, emergencies)."""
         reading = self.reader.read(text)
-        return self.router.route_terms(
-            reading.analysis.terms, emergency=reading.signals.emergency
-        )
+        return self.router.route_terms(reading.analysis.terms, emergency=reading.signals.emergency)

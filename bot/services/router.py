@@ -290,7 +290,7 @@ class Router:
         positions: dict[str, list[int]] = defaultdict(list)
         for i, term in enumerate(terms):
             positions[self._canon(term)].append(i)
-        hits: dict[str, list[tuple[float, frozenset[str]]]] = defaultdict(list)
+        hits: dict[str, list[tuple[float, frozenset[str], bool]]] = defaultdict(list)
         for term in positions:
             for keyword in self.by_term.get(term, ()):
                 fit = self._fit(keyword.terms, positions)
@@ -303,16 +303,17 @@ class Router:
                 weight *= min(1 + REPEAT_BONUS * math.log2(repeats), REPEAT_CAP)
                 if min(positions[t][0] for t in keyword.terms) < LEAD_TERMS:
                     weight *= LEAD_BONUS
-                hits[keyword.opd].append((weight, keyword.term_set))
+                # A decisive keyword's words cannot be claimed by another OPD (below).
+                hits[keyword.opd].append((weight, keyword.term_set, keyword.decisive))
         # Words the stronger OPDs already account for are no evidence for a weaker one:
         # "lampu pju ... mati lampu" is a street light, not a power cut at home.
         totals: dict[str, float] = {}
         claimed: set[str] = set()
         for opd_id in sorted(hits, key=lambda o: (-_total(hits[o]), o)):
-            kept = [(w, ts) for w, ts in hits[opd_id] if not ts <= claimed]
+            kept = [h for h in hits[opd_id] if h[2] or not h[1] <= claimed]
             if kept:
                 totals[opd_id] = _total(kept)
-                claimed.update(*(ts for _, ts in kept))
+                claimed.update(*(ts for _, ts, _ in kept))
         return totals
 
     @staticmethod
@@ -343,14 +344,15 @@ class Router:
         return UNORDERED
 
 
-def _total(matched: list[tuple[float, frozenset[str]]]) -> float:
+def _total(matched: list[tuple[float, frozenset[str], bool]]) -> float:
     """One OPD's evidence: the strongest keyword fully, further ones with diminishing weight.
 
     A keyword inside a longer matched one of the same OPD ("parkir" in "parkir liar") adds
     nothing of its own.
     """
     kept = sorted(
-        (w for w, ts in matched if not any(ts < other for _, other in matched)), reverse=True
+        (w for w, ts, _ in matched if not any(ts < other for _, other, _ in matched)),
+        reverse=True,
     )
     return sum(w / (i + 1) for i, w in enumerate(kept))
 
