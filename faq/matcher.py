@@ -23,12 +23,12 @@ from faq.normalize import Analysis, Lexicon, Normalizer
 from faq.places import Place
 
 # Tiers, tuned on the admins' own test questions (see docs/matching.md).
-ANSWER_SCORE = 0.55
+ANSWER_SCORE = 0.62
 ANSWER_MARGIN = 0.03
 SURE_SCORE = 0.70
 SURE_MARGIN = 0.015  # even a high score is not sure when another topic ties with it
 # A lower score still answers when no other topic comes close.
-CLEAR_SCORE = 0.42
+CLEAR_SCORE = 0.52
 CLEAR_MARGIN = 0.10
 # A term in at least this share of topics is generic (see Matcher.generic).
 GENERIC_SHARE = 0.2
@@ -46,7 +46,7 @@ SUGGEST_SCORE = 0.33
 # posterior, times BAYES_WEIGHT, is added to their scores for ordering them. Below the
 # "sure" tier an answer needs both opinions to agree on the top topic.
 BAYES_CANDIDATES = 5
-BAYES_WEIGHT = 0.2
+BAYES_WEIGHT = 0.1
 # A message naming something the FAQ never mentions is only answered by a topic that
 # shares more than one central word with it, or explains this share of it.
 UNKNOWN_BLOCK = 0.6

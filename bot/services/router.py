@@ -298,8 +298,8 @@ class Router:
                     continue
                 repeats = min(len(positions[t]) for t in keyword.terms)
                 weight = keyword.weight * fit
-                if keyword.decisive and fit < ORDERED:
-                    weight /= DECISIVE_FACTOR  # decisive only as the phrase itself
+                if keyword.decisive and fit < UNORDERED:
+                    weight /= DECISIVE_FACTOR  # decisive only with its words close together
                 weight *= min(1 + REPEAT_BONUS * math.log2(repeats), REPEAT_CAP)
                 if min(positions[t][0] for t in keyword.terms) < LEAD_TERMS:
                     weight *= LEAD_BONUS
