@@ -87,10 +87,12 @@ class _Doc:
     is_keyword: bool
 
 
-def _surface(text: str) -> list[str]:
-    """Words as written (lowercase letters only), for expanding abbreviations. A word
-    without a vowel ("syrt", "dftr") is itself an abbreviation, not a word to expand to."""
-    return [w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2 and set(w) & set("aeiou")]
+def _surface(text: str, *, written_out: bool = False) -> list[str]:
+    """Words as written (lowercase letters only), for expanding abbreviations. In the
+    residents' phrasings (`written_out`) a word without a vowel ("syrt", "dftr") is itself
+    an abbreviation, not a word to expand to; elsewhere it is an acronym (DLH, PHK)."""
+    words = [w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2]
+    return [w for w in words if set(w) & set("aeiou")] if written_out else words
 
 
 class Matcher:
@@ -113,8 +115,10 @@ class Matcher:
         for topic in knowledge.topics.values():
             for text in (topic.question, *topic.phrasings, *topic.keywords):
                 vocabulary.update(base.analyze(text).terms)
+            for text in topic.phrasings:
+                surface.update(_surface(text, written_out=True))
+            for text in (topic.question, *topic.keywords, plain_text(topic.answer)):
                 surface.update(_surface(text))
-            surface.update(_surface(plain_text(topic.answer)))
         # Routing keywords are words residents use too: typos are corrected towards them,
         # and they are never "corrected" into an FAQ word ("paud" is not "padu").
         for opd in knowledge.opds.values():
