@@ -34,9 +34,14 @@ def _parser() -> argparse.ArgumentParser:
     faq = sub.add_parser("faq", help="FAQ files")
     faq_sub = faq.add_subparsers(dest="faq_command", required=True)
     faq_sub.add_parser("check", help="validate FAQ and routing files; non-zero exit on problems")
-    ev = sub.add_parser("eval", help="score ask or route on a CSV of text,expected")
-    ev.add_argument("kind", choices=["ask", "route"])
-    ev.add_argument("file", type=Path)
+    ev = sub.add_parser(
+        "eval",
+        help="score ask, route or emergency on a CSV of text,expected; holdout: the FAQ's "
+        "own phrasings, each asked by a matcher built without it",
+    )
+    ev.add_argument("kind", choices=["ask", "route", "emergency", "holdout"])
+    ev.add_argument("file", type=Path, nargs="?", help="the CSV (not for holdout)")
+    ev.add_argument("--folds", type=int, default=5, help="holdout: number of folds")
     ev.add_argument(
         "--fail-under",
         type=float,
@@ -97,6 +102,11 @@ def main(argv: list[str] | None = None) -> int:
         if command == "faq":
             return _faq_check(settings)
         if command == "eval":
+            if args.kind == "holdout":
+                return _holdout(settings, args.folds, args.fail_under, args.worst)
+            if args.file is None:
+                print("Error: eval ask|route|emergency needs a CSV file", file=sys.stderr)
+                return 2
             return _eval(settings, args.kind, args.file, args.fail_under, args.worst)
         if command == "export":
             return _export(settings, args.days, args.personal, args.out)
@@ -230,7 +240,15 @@ def _holiday_check(settings: Settings, problems: list) -> tuple[list[str], str]:
 
 
 def _eval(settings: Settings, kind: str, file: Path, fail_under: float | None, worst: int) -> int:
-    from bot.offline.evaluation import ASK_GROUPS, evaluate_ask, evaluate_route, read_cases
+    from bot.offline.evaluation import (
+        ASK_GROUPS,
+        EMERGENCY_GROUPS,
+        evaluate_ask,
+        evaluate_emergency,
+        evaluate_route,
+        read_cases,
+        route_cases,
+    )
 
     try:
         cases = read_cases(file)
@@ -238,16 +256,37 @@ def _eval(settings: Settings, kind: str, file: Path, fail_under: float | None, w
         print(f"Error: {exc}", file=sys.stderr)
         return 2
     assistant = _knowledge(settings).assistant
+    rows = len(cases)
     if kind == "ask":
         report = evaluate_ask(assistant, cases)
         lines: Iterable[str] = report.lines(ASK_GROUPS, worst)
+    elif kind == "emergency":
+        report = evaluate_emergency(assistant, cases)
+        lines = report.lines(EMERGENCY_GROUPS, worst)
     else:
-        report = evaluate_route(lambda text: assistant.route(text).destination, cases)
+        targets = route_cases(cases)
+        if len(targets) != rows:
+            print(f"(scoring the {len(targets)} complaint:<opd> rows of {rows})")
+        report = evaluate_route(lambda text: assistant.route(text).destination, targets)
         lines = report.lines({}, worst)
-    print(f"eval {kind}: {file} ({len(cases)} rows)")
+    print(f"eval {kind}: {file} ({rows} rows)")
     for line in lines:
         print(line)
     if fail_under is not None and report.accuracy < fail_under:
+        return 1
+    return 0
+
+
+def _holdout(settings: Settings, folds: int, fail_under: float | None, worst: int) -> int:
+    from bot.offline.evaluation import evaluate_holdout
+    from faq.normalize import Lexicon
+
+    live = _knowledge(settings)
+    report = evaluate_holdout(live.knowledge, Lexicon.load(), folds)
+    print(f"eval holdout: {report.asked} FAQ phrasings in {folds} folds")
+    for line in report.lines(worst):
+        print(line)
+    if fail_under is not None and report.top1 < fail_under:
         return 1
     return 0
 

@@ -10,24 +10,29 @@ three topics, or nothing.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from dataclasses import dataclass
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
+from faq.bayes import TopicBayes
+from faq.formatting import plain_text
 from faq.knowledge import KnowledgeBase
 from faq.normalize import Analysis, Lexicon, Normalizer
+from faq.places import Place
 
 # Tiers, tuned on the admins' own test questions (see docs/matching.md).
-ANSWER_SCORE = 0.55
+ANSWER_SCORE = 0.62
 ANSWER_MARGIN = 0.03
 SURE_SCORE = 0.70
 SURE_MARGIN = 0.015  # even a high score is not sure when another topic ties with it
 # A lower score still answers when no other topic comes close.
-CLEAR_SCORE = 0.42
+CLEAR_SCORE = 0.52
 CLEAR_MARGIN = 0.10
 # A term in at least this share of topics is generic (see Matcher.generic).
 GENERIC_SHARE = 0.2
+GENERIC_MIN = 3  # ...and in at least this many (in a small FAQ every word is in 20 %)
 # Two topics explaining exactly the same words are a tie unless one is this far ahead.
 TIE_MARGIN = 0.10
 # How the topic score blends the best document, the topic's coverage and rapidfuzz.
@@ -37,6 +42,16 @@ MIN_COVERED = 0.35
 # Weight of a word the FAQ has never seen, relative to the rarest known word.
 UNKNOWN_WEIGHT = 0.7
 SUGGEST_SCORE = 0.33
+# The naive Bayes second opinion (faq/bayes.py) scores this many leading candidates; its
+# posterior, times BAYES_WEIGHT, is added to their scores for ordering them. Below the
+# "sure" tier an answer needs both opinions to agree on the top topic.
+BAYES_CANDIDATES = 5
+BAYES_WEIGHT = 0.1
+# A message naming something the FAQ never mentions is only answered by a topic that
+# shares more than one central word with it, or explains this share of it.
+UNKNOWN_BLOCK = 0.6
+# A topic whose central words the message does not name ranks this much lower.
+NO_EVIDENCE_FACTOR = 0.6
 MAX_SUGGESTIONS = 3
 MAX_FUZZY_CANDIDATES = 40
 
@@ -72,6 +87,14 @@ class _Doc:
     is_keyword: bool
 
 
+def _surface(text: str, *, written_out: bool = False) -> list[str]:
+    """Words as written (lowercase letters only), for expanding abbreviations. In the
+    residents' phrasings (`written_out`) a word without a vowel ("syrt", "dftr") is itself
+    an abbreviation, not a word to expand to; elsewhere it is an acronym (DLH, PHK)."""
+    words = [w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2]
+    return [w for w in words if set(w) & set("aeiou")] if written_out else words
+
+
 class Matcher:
     def __init__(self, knowledge: KnowledgeBase, normalizer: Normalizer) -> None:
         self.knowledge = knowledge
@@ -79,19 +102,31 @@ class Matcher:
         self._build()
 
     @classmethod
-    def build(cls, knowledge: KnowledgeBase, lexicon: Lexicon | None = None) -> Matcher:
+    def build(
+        cls,
+        knowledge: KnowledgeBase,
+        lexicon: Lexicon | None = None,
+        places: dict[tuple[str, ...], Place] | None = None,
+    ) -> Matcher:
         lexicon = lexicon or Lexicon.load()
         base = Normalizer(lexicon)
         vocabulary: set[str] = set()
+        surface: Counter[str] = Counter()
         for topic in knowledge.topics.values():
             for text in (topic.question, *topic.phrasings, *topic.keywords):
                 vocabulary.update(base.analyze(text).terms)
+            for text in topic.phrasings:
+                surface.update(_surface(text, written_out=True))
+            for text in (topic.question, *topic.keywords, plain_text(topic.answer)):
+                surface.update(_surface(text))
         # Routing keywords are words residents use too: typos are corrected towards them,
         # and they are never "corrected" into an FAQ word ("paud" is not "padu").
         for opd in knowledge.opds.values():
             for keyword in opd.keywords:
                 vocabulary.update(base.analyze(keyword).terms)
-        return cls(knowledge, base.with_vocabulary(vocabulary))
+                surface.update(_surface(keyword))
+            surface.update(_surface(f"{opd.name} {opd.short} {opd.handles}"))
+        return cls(knowledge, base.with_vocabulary(vocabulary, surface, places))
 
     def _build(self) -> None:
         raw: list[tuple[str, Analysis, bool]] = []
@@ -121,11 +156,12 @@ class Matcher:
         # Words like "cara", "syarat", "buat" appear across many topics: they shape a
         # question but never decide which topic it is about.
         self.generic = self.normalizer.lexicon.generic | frozenset(
-            t for t, c in anchor_df.items() if c / n_topics >= GENERIC_SHARE
+            t for t, c in anchor_df.items() if c / n_topics >= GENERIC_SHARE and c >= GENERIC_MIN
         )
         # A word the FAQ has never seen still counts against a match: "cuaca" in a
         # message means the message is probably about something else.
-        self.unknown_idf = UNKNOWN_WEIGHT * math.log(1 + n_topics)
+        self.unknown_scale = math.log(1 + n_topics)
+        self.unknown_idf = UNKNOWN_WEIGHT * self.unknown_scale
         self.topic_terms = {k: frozenset(v) for k, v in topic_terms.items()}
         # A topic is only offered when the message names something central to it (a word
         # of its question or keywords), not merely a word from one of its phrasings.
@@ -135,6 +171,7 @@ class Matcher:
             for term in terms:
                 self.anchor_index[term].add(topic_id)
         self.topic_weight = {k: sum(self.idf[t] for t in v) for k, v in self.topic_terms.items()}
+        self.bayes = TopicBayes((topic_id, a.terms) for topic_id, a, _ in raw)
         self.docs: list[_Doc] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
         seen: set[tuple[str, frozenset[str]]] = set()
@@ -157,27 +194,33 @@ class Matcher:
         query = set(analysis.terms)
         if not query:
             return []
-        q_weight = sum(self.weight(t) for t in query)
+        mult = analysis.weights
+        q_weight = sum(self.weight(t) * mult.get(t, 1.0) for t in query)
         # Topics the message names something central of; others are never offered.
         anchored: set[str] = set()
         for term in query:
             anchored |= self.anchor_index.get(term, set())
         if not anchored:
             return []
+        # Per document: the message's weight it explains (precision, context sentences
+        # count less) and the document's own weight the message names (recall).
         doc_scores: dict[int, float] = defaultdict(float)
+        doc_named: dict[int, float] = defaultdict(float)
         for term in query:
             w = self.idf.get(term)
             if w is None:
                 continue
+            m = mult.get(term, 1.0)
             for doc_id in self.postings[term]:
                 if self.docs[doc_id].topic_id in anchored:
-                    doc_scores[doc_id] += w
+                    doc_scores[doc_id] += w * m
+                    doc_named[doc_id] += w
         best_doc: dict[str, float] = {}
         best_doc_id: dict[str, int] = {}
         for doc_id, shared in doc_scores.items():
             doc = self.docs[doc_id]
             precision = shared / q_weight
-            recall = shared / doc.weight
+            recall = doc_named[doc_id] / doc.weight
             score = 2 * precision * recall / (precision + recall)
             if doc.is_keyword:
                 # A keyword only says "this topic is involved"; it cannot explain a question.
@@ -193,10 +236,17 @@ class Matcher:
         text = analysis.text
         scored: list[ScoredTopic] = []
         for topic_id in candidates:
-            covered = sum(self.weight(t) for t in query & self.topic_terms[topic_id]) / q_weight
+            covered = (
+                sum(self.weight(t) * mult.get(t, 1.0) for t in query & self.topic_terms[topic_id])
+                / q_weight
+            )
             fuzzy = fuzz.token_sort_ratio(text, self.docs[best_doc_id[topic_id]].text) / 100
             score = W_DOC * best_doc[topic_id] + W_COVERED * covered + W_FUZZY * fuzzy
             evidence = (query & self.anchors[topic_id]) - self.generic
+            if not evidence:
+                # Only a phrasing's wording is shared, nothing central to the topic
+                # ("sim bisa diurus di kantor camat?" vs a question about KK).
+                score *= NO_EVIDENCE_FACTOR
             scored.append(ScoredTopic(topic_id, round(score, 4), evidence, round(covered, 4)))
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored
@@ -208,6 +258,11 @@ class Matcher:
             return False  # "syarat?" alone names no topic
         if top.covered < MIN_COVERED:
             return False  # most of the message is about something the topic does not cover
+        unknown = [t for t in query if t not in self.idf and not t.isdigit()]
+        if unknown and len(top.evidence) <= 1 and top.covered < UNKNOWN_BLOCK:
+            # "jam buka alfamart", "cara investasi emas untuk pemula": one shared word, and
+            # the thing asked about is something the FAQ never mentions.
+            return False
         if len(query) > 1:
             return True
         # A one-word message ("akta", "ktp") that several topics share: ask, don't guess.
@@ -221,15 +276,34 @@ class Matcher:
 
     def decide(self, analysis: Analysis) -> Match:
         ranked = self.rank(analysis)
+        agree = True
+        if len(ranked) > 1:
+            # The second opinion (faq/bayes.py) adds to the leading candidates' scores.
+            lead = ranked[:BAYES_CANDIDATES]
+            posterior = self.bayes.posterior(analysis.terms, (s.topic_id for s in lead))
+            lead = sorted(
+                (
+                    replace(
+                        s, score=round(s.score + BAYES_WEIGHT * posterior.get(s.topic_id, 0), 4)
+                    )
+                    for s in lead
+                ),
+                key=lambda s: -s.score,
+            )
+            if posterior:
+                agree = max(posterior, key=posterior.__getitem__) == lead[0].topic_id
+            ranked = lead + ranked[BAYES_CANDIDATES:]
         answer = None
         if ranked and self._decisive(ranked, set(analysis.terms)):
             top = ranked[0]
             second = ranked[1].score if len(ranked) > 1 else 0.0
             margin = top.score - second
-            if (
-                (top.score >= SURE_SCORE and margin >= SURE_MARGIN)
-                or (top.score >= ANSWER_SCORE and margin >= ANSWER_MARGIN)
-                or (top.score >= CLEAR_SCORE and margin >= CLEAR_MARGIN)
+            if (top.score >= SURE_SCORE and margin >= SURE_MARGIN) or (
+                agree
+                and (
+                    (top.score >= ANSWER_SCORE and margin >= ANSWER_MARGIN)
+                    or (top.score >= CLEAR_SCORE and margin >= CLEAR_MARGIN)
+                )
             ):
                 answer = top
         suggestions: tuple[ScoredTopic, ...] = ()

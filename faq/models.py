@@ -102,6 +102,12 @@ class Opd(BaseModel):
     short: str = Field(min_length=2)
     handles: str = ""
     keywords: TextList = Field(default_factory=list)
+    # A complaint naming one of these goes to this OPD whatever service it also names:
+    # pungli at the capil office is the Inspektorat's, KDRT is DP3AP2KB's, SMA/SMK and
+    # provincial roads are the province's (see bot/services/router.py).
+    decisive_keywords: TextList = Field(default_factory=list)
+    # Acts on danger happening now (fire, flood, violence): preferred for emergencies.
+    emergency: bool = False
     contact: Contact = Field(default_factory=Contact)
     notes: str = ""
     # Routing policy (see `RoutingPolicy`): admins change it here, not in code.

@@ -9,6 +9,7 @@ from faq.normalize import Lexicon
 # "selamat pagi" greets; "selamat ulang tahun" congratulates. Both are smalltalk, but only
 # these words after "selamat" make a greeting or farewell.
 _SELAMAT = "selamat"
+_THANKS_FOR = frozenset({"atas", "untuk", "buat", "bantuannya", "infonya", "informasinya"})
 QUESTION_WORDS = frozenset(
     {
         "bagaimana",
@@ -60,21 +61,30 @@ def detect(words: list[str], lexicon: Lexicon) -> Smalltalk:
             if i + 1 < len(words):
                 marked[i + 1] = True
             kinds.append("congratulation")
+    # Thanks "atas ..." / "untuk ..." right after it is courtesy, not a new question
+    # ("terima kasih atas jawabannya"): mark it to the end of the sentence.
+    for i, word in enumerate(words):
+        if word != "terimakasih":
+            continue
+        ahead = [j for j in range(i + 1, min(i + 4, len(words))) if words[j] in _THANKS_FOR]
+        if ahead and all(w in lexicon.stopwords for w in words[i + 1 : ahead[0]]):
+            marked[i + 1 :] = [True] * (len(words) - i - 1)
+            break
     residual = [w for w, m in zip(words, marked, strict=True) if not m]
     if not kinds:
         content = [w for w in residual if w not in lexicon.stopwords and w not in QUESTION_WORDS]
         if content and all(w in lexicon.chitchat for w in content):
             return Smalltalk("chitchat", [])
         return Smalltalk(None, residual)
-    residual = [w for w in residual if w not in lexicon.chitchat]
-    # Thanks "atas ..." / "untuk ..." is courtesy, not a new question.
-    for i, word in enumerate(residual):
-        if "thanks" in kinds and word in {"atas", "untuk", "buat"}:
-            residual = residual[:i]
-            break
     order = ["greeting", "thanks", "farewell", "congratulation"]
     kind = min(kinds, key=lambda k: order.index(k) if k in order else len(order))
-    # Thanks, goodbyes and wishes carry no question unless the resident asks one.
-    if kind != "greeting" and not (set(residual) & (QUESTION_WORDS | REQUEST_WORDS)):
+    # Thanks, goodbyes and wishes carry no question unless the resident asks one
+    # ("selamat hari jadi", "terima kasih sebelumnya"); callers pass one sentence.
+    content = [w for w in residual if w not in lexicon.stopwords]
+    if (
+        kind != "greeting"
+        and len(content) <= 1
+        and not (set(residual) & (QUESTION_WORDS | REQUEST_WORDS))
+    ):
         residual = []
     return Smalltalk(kind, residual)

@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 
 # A question longer than this is almost certainly a paste or a complaint, not a question.
 MAX_QUESTION_CHARS = 1000
+# An emergency is looked for in this much of any message (a long paste included).
+MAX_READ_CHARS = 4000
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -53,26 +55,35 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     message = update.effective_message
     assert message is not None and message.text is not None
     text = message.text
+    svc = services(context)
+    assistant = svc.knowledge.assistant
+    reading = assistant.read(text[:MAX_READ_CHARS])
+    if reading.signals.emergency:
+        # Life first: danger happening now gets "call 112" before anything else, whatever
+        # the message turns out to be (a reply to an officer, a step of a complaint).
+        await message.reply_text(texts.EMERGENCY_NOW)
     if await tracking.reply_to_officer(update, context):
         return
     draft = await complaint_flow.active_draft(update, context)
     if draft is not None:
+        if reading.signals.emergency and not draft.emergency_warned:
+            draft.emergency_warned = True
+            await svc.complaints.drafts.save(draft)
         await complaint_flow.on_text(update, context, draft)
         return
     if _is_emoji_only(text):
         await message.reply_text(texts.EMOJI_ONLY)
         return
-    svc = services(context)
     if len(text) > MAX_QUESTION_CHARS:
         # A long message is rarely a question; if it reads as a complaint, offer to file it
         # (the whole text becomes the description), otherwise ask for a short question.
-        reply = svc.knowledge.assistant.ask(text[:MAX_QUESTION_CHARS])
+        reply = assistant.ask(text[:MAX_QUESTION_CHARS])
         if reply.intent != "complaint":
             await message.reply_text(texts.TOO_LONG)
             return
         await render_reply(message, reply, context)
         return
-    reply = svc.knowledge.assistant.ask(text)
+    reply = assistant.ask(text, reading)
     await render_reply(message, reply, context)
 
 
@@ -99,17 +110,30 @@ async def render_reply(message: Message, reply: Reply, context: ContextTypes.DEF
             reply_markup=keyboards.complaint_offer(),
         )
         return
+    analysis_text = reply.analysis.text if reply.analysis else reply.text.lower()
+    nearest = reply.nearest
     if reply.suggestions:
+        # Kept for admins unless the resident presses one of the topics (see callback).
+        await svc.questions.record_unanswered(
+            reply.text,
+            analysis_text,
+            nearest.topic_id if nearest else None,
+            nearest.score if nearest else None,
+            reason="suggested",
+            ref=await svc.questions.answer_ref(message.chat.id, message.message_id),
+        )
         await message.reply_text(
-            texts.DID_YOU_MEAN, reply_markup=keyboards.suggestions(reply.suggestions)
+            texts.DID_YOU_MEAN,
+            # Quoting the question lets a press find it again (and shows what was asked).
+            do_quote=True,
+            reply_markup=keyboards.suggestions(reply.suggestions),
         )
         return
-    analysis_text = reply.analysis.text if reply.analysis else reply.text.lower()
     await svc.questions.record_unanswered(
         reply.text,
         analysis_text,
-        reply.nearest.topic_id if reply.nearest else None,
-        reply.nearest.score if reply.nearest else None,
+        nearest.topic_id if nearest else None,
+        nearest.score if nearest else None,
     )
     await message.reply_text(texts.NOT_UNDERSTOOD, reply_markup=keyboards.areas(knowledge))
 
@@ -182,6 +206,10 @@ async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if topic is None:
             await message.reply_text(texts.TOPIC_GONE)
             return
+        asked = message.reply_to_message
+        if asked is not None:  # a "Maksud Anda" topic: the question found its answer
+            ref = await svc.questions.answer_ref(asked.chat.id, asked.message_id)
+            await svc.questions.suggestion_chosen(ref, topic.id)
         await send_topic(message, topic, context, quote=False)
         return
     if prefix == callbacks.FEEDBACK:

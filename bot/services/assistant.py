@@ -5,21 +5,39 @@ a complaint to offer, or honest "unknown". Pure domain logic, no Telegram.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 from bot.services.router import Route, Router
 from faq.knowledge import KnowledgeBase
 from faq.matcher import Match, Matcher, ScoredTopic
 from faq.models import Topic
-from faq.normalize import Analysis, Lexicon
-from faq.smalltalk import QUESTION_WORDS
-from faq.smalltalk import detect as detect_smalltalk
+from faq.normalize import Analysis, Lexicon, _root_words
+from faq.places import Place, load_places
+from faq.reading import Reader, Reading
 
 Intent = Literal["faq", "complaint", "smalltalk", "unknown"]
+REGIONS_DIR = Path(__file__).resolve().parents[2] / "data" / "regions"
 
-# A complaint cue needs this much evidence (problem word = 1, object = 1, request or
-# place = 1, statement rather than question = 0.5).
-COMPLAINT_EVIDENCE = 2.5
+
+@lru_cache(maxsize=1)
+def default_places() -> dict[tuple[str, ...], Place]:
+    """The kabupaten's place names, read once (they change only with the region data)."""
+    return load_places(REGIONS_DIR, lambda word: word in _root_words())
+
+
+# A report needs at least REPORT_MIN of report signals (faq/reading.py: a problem = 1, a
+# request to act = 1.5, how long it lasted = 1, a reporting verb = 1, frustration = 0.5),
+# more than its question signals, or REPORT_STRONG whatever else it asks. An FAQ answer
+# that explains FAQ_EXPLAINS of the message keeps a question that asks for nothing to be
+# done a question. Measured with `python -m bot eval ask` (docs/matching.md).
+REPORT_MIN = 1.0
+# An answer found in one sentence of a long message must be among the whole message's
+# FOCUS_TOP candidates.
+FOCUS_TOP = 3
+REPORT_STRONG = 2.5
+FAQ_EXPLAINS = 0.6
 
 
 @dataclass(frozen=True)
@@ -35,6 +53,8 @@ class Reply:
     smalltalk: str | None = None  # greeting, thanks, farewell, congratulation, chitchat
     nearest: ScoredTopic | None = None  # best guess even when nothing was answered
     analysis: Analysis | None = field(default=None, compare=False)
+    emergency: bool = False  # danger happening now: "call 112" comes first
+    reading: Reading | None = field(default=None, compare=False)
 
     @property
     def opd(self) -> str | None:
@@ -54,51 +74,106 @@ class Reply:
 
 
 class Assistant:
-    def __init__(self, knowledge: KnowledgeBase, lexicon: Lexicon | None = None) -> None:
+    def __init__(
+        self,
+        knowledge: KnowledgeBase,
+        lexicon: Lexicon | None = None,
+        places: dict[tuple[str, ...], Place] | None = None,
+    ) -> None:
         self.knowledge = knowledge
-        self.matcher = Matcher.build(knowledge, lexicon)
+        self.matcher = Matcher.build(
+            knowledge, lexicon, default_places() if places is None else places
+        )
         self.normalizer = self.matcher.normalizer
         self.lexicon = self.normalizer.lexicon
+        self.reader = Reader(self.normalizer)
         self.router = Router(knowledge.opds, self.normalizer)
 
-    def ask(self, text: str) -> Reply:
-        words = self.normalizer.words(text)
-        analysis = Analysis(words=words, terms=self.normalizer.terms(words))
-        if not analysis.terms and not words:
-            return Reply(text, "unknown", analysis=analysis)
+    def read(self, text: str) -> Reading:
+        return self.reader.read(text)
 
-        small = detect_smalltalk(words, self.lexicon)
-        if small.kind is not None:
-            residual = Analysis(small.residual, self.normalizer.terms(small.residual))
-            known = [t for t in residual.terms if t in self.matcher.idf]
-            if known:
-                # "Selamat pagi, KTP saya hilang" is a question with a greeting in front.
-                reply = self._decide(text, residual)
-                if reply.intent in ("faq", "complaint"):
-                    return reply
-            return Reply(text, "smalltalk", smalltalk=small.kind, analysis=analysis)
-        return self._decide(text, analysis)
+    def ask(self, text: str, reading: Reading | None = None) -> Reply:
+        """What to do with one message; `reading` is `read(text)` when already made."""
+        if reading is None or reading.text != text:
+            reading = self.reader.read(text)
+        analysis = reading.analysis
+        if reading.smalltalk is not None or not analysis.terms:
+            if reading.signals.emergency:
+                return self._complaint(text, reading, None)
+            kind = reading.smalltalk
+            if kind is None:
+                return Reply(text, "unknown", analysis=analysis, reading=reading)
+            return Reply(text, "smalltalk", smalltalk=kind, analysis=analysis, reading=reading)
+        match = self._match(reading)
+        if reading.signals.emergency or self._is_report(reading, match):
+            return self._complaint(text, reading, match)
+        return self._from_match(text, match, reading)
 
-    def _decide(self, text: str, analysis: Analysis) -> Reply:
-        match = self.matcher.decide(analysis)
-        evidence = self._complaint_evidence(analysis)
-        sure_faq = match.answer is not None and match.answer.score >= 0.8
-        if evidence >= COMPLAINT_EVIDENCE + 0.5 or (
-            evidence >= COMPLAINT_EVIDENCE and not sure_faq
-        ):
-            route = self.router.route_terms(analysis.terms)
-            return Reply(
-                text,
-                "complaint",
-                route=route,
-                score=route.score,
-                nearest=match.best,
-                analysis=analysis,
-            )
-        return self._from_match(text, match)
+    def _match(self, reading: Reading) -> Match:
+        """The FAQ match for the whole content, or for one sentence with the question.
 
-    def _from_match(self, text: str, match: Match) -> Reply:
+        A long message buries its topic in one sentence of context ("Kata wali kelas ada
+        bantuan PIP ...") and asks in another ("Bagaimana cara mendaftarnya?"). When the
+        whole message is not answered, each sentence is tried together with the sentences
+        that ask; an answer found so must be among the whole message's top candidates.
+        """
+        whole = self.matcher.decide(reading.focus)
+        sentences = reading.sentences
+        if whole.answer is not None or len(sentences) < 2:
+            return whole
+        leading = {s.topic_id for s in whole.ranked[:FOCUS_TOP]}
+        asked = [w for s in sentences if s.question for w in s.words]
+        best: Match | None = None
+        for sentence in sentences:
+            words = list(sentence.words) if sentence.question else [*sentence.words, *asked]
+            match = self.matcher.decide(Analysis(words, self.normalizer.terms(words)))
+            answer = match.answer
+            if answer is None or answer.topic_id not in leading:
+                continue
+            if best is None or answer.score > best.answer.score:  # type: ignore[union-attr]
+                best = match
+        return best or whole
+
+    def _is_report(self, reading: Reading, match: Match) -> bool:
+        """Does the message report a problem for the government to act on?
+
+        A report needs more report signals than question signals. A message the FAQ
+        explains well and that asks for nothing to be done stays a question ("KTP saya
+        hilang, gimana ngurusnya"); a question that demands action or tells how long a
+        problem has lasted is a report ("kapan jalannya diperbaiki? udah 2 tahun").
+        """
+        signals = reading.signals
+        report, question = signals.report, signals.question
+        if report < REPORT_MIN:
+            return False
+        subject = self.router.evidence(reading.analysis.terms)
+        if not subject and report < REPORT_STRONG:
+            return False  # a problem about nothing the government handles
+        answer = match.answer
+        explained = answer is not None and answer.covered >= FAQ_EXPLAINS
+        if question == 0:
+            return True  # a problem stated, nothing asked ("lampu jalan mati")
+        if explained and question >= report - 1:
+            return False
+        return report > question or report >= REPORT_STRONG
+
+    def _complaint(self, text: str, reading: Reading, match: Match | None) -> Reply:
+        # No kecamatan fallback here: the guided flow asks where, and routes again then.
+        route = self.router.route_terms(reading.analysis.terms, emergency=reading.signals.emergency)
+        return Reply(
+            text,
+            "complaint",
+            route=route,
+            score=route.score,
+            nearest=match.best if match else None,
+            analysis=reading.analysis,
+            emergency=reading.signals.emergency,
+            reading=reading,
+        )
+
+    def _from_match(self, text: str, match: Match, reading: Reading | None = None) -> Reply:
         topics = self.knowledge.topics
+        emergency = bool(reading and reading.signals.emergency)
         if match.answer is not None:
             return Reply(
                 text,
@@ -107,6 +182,8 @@ class Assistant:
                 score=match.answer.score,
                 nearest=match.answer,
                 analysis=match.analysis,
+                emergency=emergency,
+                reading=reading,
             )
         return Reply(
             text,
@@ -115,25 +192,9 @@ class Assistant:
             suggestions=tuple(topics[s.topic_id] for s in match.suggestions),
             nearest=match.best,
             analysis=match.analysis,
+            emergency=emergency,
+            reading=reading,
         )
-
-    def _complaint_evidence(self, analysis: Analysis) -> float:
-        cues = self.lexicon.complaint
-        present = set(analysis.words) | set(analysis.terms)
-
-        def hit(kind: str) -> bool:
-            return any(all(part in present for part in cue.split()) for cue in cues.get(kind, ()))
-
-        if not hit("problems"):
-            return 0.0
-        evidence = 1.0
-        evidence += 1.0 if hit("objects") else 0.0
-        evidence += 1.0 if hit("requests") or hit("places") else 0.0
-        is_question = bool(set(analysis.words[:3]) & QUESTION_WORDS) or any(
-            w in QUESTION_WORDS for w in analysis.words[-2:]
-        )
-        evidence += 0.0 if is_question else 0.5
-        return evidence
 
     def suggest_category(self, text: str) -> str | None:
         """The complaint category a text most likely belongs to, for pre-selecting it."""
@@ -153,14 +214,9 @@ class Assistant:
 
     def is_emergency(self, text: str) -> bool:
         """Fire, accident, flood in progress, violence now: the resident must call 112 first."""
-        words = self.normalizer.words(text)
-        raw = text.lower().split()
-        for cue in self.lexicon.emergency:
-            size = len(cue)
-            for seq in (words, raw):
-                if any(tuple(seq[i : i + size]) == cue for i in range(len(seq) - size + 1)):
-                    return True
-        return False
+        return self.reader.read(text).signals.emergency
 
     def route(self, text: str) -> Route:
-        return self.router.route(text)
+        """Where a complaint text goes, read as `ask` reads it (courtesy out, emergencies)."""
+        reading = self.reader.read(text)
+        return self.router.route_terms(reading.analysis.terms, emergency=reading.signals.emergency)

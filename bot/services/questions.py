@@ -45,6 +45,7 @@ class QuestionLog:
         nearest_score: float | None,
         *,
         reason: str = "no_match",
+        ref: str | None = None,
     ) -> None:
         # Residents sometimes type their NIK or phone number into a question; admins read
         # this list, so those are masked before storing.
@@ -52,15 +53,27 @@ class QuestionLog:
         async with self.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO unanswered_question (text, normalized, nearest_topic, nearest_score,"
-                " reason) VALUES (?, ?, ?, ?, ?)",
+                " reason, question_ref) VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     text[:MAX_STORED_QUESTION],
                     normalized[:MAX_STORED_QUESTION],
                     nearest_topic,
                     nearest_score,
                     reason,
+                    ref,
                 ),
             )
+
+    async def suggestion_chosen(self, ref: str, topic_id: str) -> bool:
+        """The resident pressed one of the "Maksud Anda" topics offered for the question
+        `ref`: it was not a miss after all. False when there is no such open question."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE unanswered_question SET chosen_topic = ? WHERE question_ref = ?"
+                " AND reason = 'suggested' AND chosen_topic IS NULL",
+                (topic_id, ref),
+            )
+            return cursor.rowcount > 0
 
     async def record_feedback(self, topic_id: str, helpful: bool, answer_ref: str) -> bool:
         """Store one vote per answer message; False when this answer was already rated."""
@@ -77,7 +90,8 @@ class QuestionLog:
             "SELECT normalized, MIN(text) AS example, COUNT(*) AS times,"
             " (SELECT nearest_topic FROM unanswered_question u2"
             "   WHERE u2.normalized = u.normalized ORDER BY nearest_score DESC LIMIT 1) AS nearest"
-            " FROM unanswered_question u GROUP BY normalized ORDER BY times DESC, normalized"
+            " FROM unanswered_question u WHERE chosen_topic IS NULL"
+            " GROUP BY normalized ORDER BY times DESC, normalized"
             " LIMIT ?",
             (limit,),
         )

@@ -77,6 +77,12 @@ STRENGTH_SCALE = 2.0
 # Another OPD wins only with clearly more evidence in the text: a precise phrase in the
 # lead ("jalan rusak" under "Sampah") is enough, one bare word ("parkir") is not.
 CATEGORY_PRIOR = 1.25
+# A decisive keyword (data/opd.yaml `decisive_keywords`) outweighs this many ordinary ones:
+# "pungli" at the capil office is the Inspektorat's, not Disdukcapil's.
+DECISIVE_FACTOR = 3.0
+# For danger happening now, the OPDs that respond to emergencies (`emergency: true`) count
+# this much more.
+EMERGENCY_FACTOR = 2.0
 
 Basis = Literal["text", "category", "kecamatan", "none"]
 
@@ -124,6 +130,7 @@ class _Keyword:
     term_set: frozenset[str]
     weight: float
     is_name: bool = False  # the OPD's own id, short name or name
+    decisive: bool = False  # one of the OPD's decisive keywords
 
 
 class Router:
@@ -135,14 +142,16 @@ class Router:
         # Words that say where or how, never what: alone they are no evidence.
         weak = set(lexicon.generic) | set(lexicon.complaint.get("places", ()))
         states = set(self._cue_terms("problems")) - set(self._cue_terms("objects"))
-        raw: list[tuple[str, tuple[str, ...], bool]] = []
+        raw: list[tuple[str, tuple[str, ...], bool, bool]] = []
         seen: set[tuple[str, frozenset[str]]] = set()
         # Keywords of the OPD file that can never count, with the reason (for admins).
         self.ignored: list[tuple[str, str, str]] = []
         for opd in opds.values():
             # A resident who names the agency ("dishub", "Satpol PP") says where it goes.
-            names = [(name, True) for name in (opd.id, opd.short, opd.name)]
-            for keyword, is_name in [*names, *((k, False) for k in opd.keywords)]:
+            names = [(name, True, False) for name in (opd.id, opd.short, opd.name)]
+            plain = [(k, False, False) for k in opd.keywords]
+            decisive = [(k, False, True) for k in opd.decisive_keywords]
+            for keyword, is_name, is_decisive in [*names, *decisive, *plain]:
                 words = normalizer.words(keyword)
                 terms = tuple(dict.fromkeys(normalizer.terms(words)))
                 if not terms:
@@ -159,9 +168,9 @@ class Router:
                 if key in seen:
                     continue  # "e-ktp" and "ktp" are one piece of evidence
                 seen.add(key)
-                raw.append((opd.id, terms, is_name))
+                raw.append((opd.id, terms, is_name, is_decisive))
         df: dict[str, set[str]] = defaultdict(set)
-        for opd_id, terms, _ in raw:
+        for opd_id, terms, _, _ in raw:
             for term in terms:
                 df[term].add(opd_id)
         n = max(len(opds), 1)
@@ -177,9 +186,17 @@ class Router:
             return value * (NAME_BONUS if is_name else 1.0)
 
         self.keywords = [
-            _Keyword(opd_id, terms, frozenset(terms), weight(terms, is_name), is_name)
-            for opd_id, terms, is_name in raw
+            _Keyword(
+                opd_id,
+                terms,
+                frozenset(terms),
+                weight(terms, is_name) * (DECISIVE_FACTOR if is_decisive else 1.0),
+                is_name,
+                is_decisive,
+            )
+            for opd_id, terms, is_name, is_decisive in raw
         ]
+        self.responders = frozenset(o.id for o in opds.values() if o.emergency)
         # Each keyword is looked up by its rarest term: one lookup per keyword and text.
         self.by_term: dict[str, list[_Keyword]] = defaultdict(list)
         for keyword in self.keywords:
@@ -229,12 +246,20 @@ class Router:
         *,
         category_opd: str | None = None,
         kecamatan: str | None = None,
+        emergency: bool = False,
     ) -> Route:
-        route = self._decide(terms, category_opd, kecamatan)
+        route = self._decide(terms, category_opd, kecamatan, emergency)
         return replace(route, triage=self.policy.triage)
 
-    def _decide(self, terms: list[str], category_opd: str | None, kecamatan: str | None) -> Route:
+    def _decide(
+        self, terms: list[str], category_opd: str | None, kecamatan: str | None, emergency: bool
+    ) -> Route:
         totals = self.evidence(terms)
+        if emergency:
+            totals = {
+                o: v * (EMERGENCY_FACTOR if o in self.responders else 1.0)
+                for o, v in totals.items()
+            }
         prior = category_opd if category_opd and category_opd in self.opds else None
         if prior is not None:
             totals[prior] = totals.get(prior, 0.0) + CATEGORY_PRIOR * self.max_weight
@@ -274,7 +299,7 @@ class Router:
         positions: dict[str, list[int]] = defaultdict(list)
         for i, term in enumerate(terms):
             positions[self._canon(term)].append(i)
-        hits: dict[str, list[tuple[float, frozenset[str]]]] = defaultdict(list)
+        hits: dict[str, list[tuple[float, frozenset[str], bool]]] = defaultdict(list)
         for term in positions:
             for keyword in self.by_term.get(term, ()):
                 fit = self._fit(keyword.terms, positions)
@@ -282,19 +307,22 @@ class Router:
                     continue
                 repeats = min(len(positions[t]) for t in keyword.terms)
                 weight = keyword.weight * fit
+                if keyword.decisive and fit < UNORDERED:
+                    weight /= DECISIVE_FACTOR  # decisive only with its words close together
                 weight *= min(1 + REPEAT_BONUS * math.log2(repeats), REPEAT_CAP)
                 if min(positions[t][0] for t in keyword.terms) < LEAD_TERMS:
                     weight *= LEAD_BONUS
-                hits[keyword.opd].append((weight, keyword.term_set))
+                # A decisive keyword's words cannot be claimed by another OPD (below).
+                hits[keyword.opd].append((weight, keyword.term_set, keyword.decisive))
         # Words the stronger OPDs already account for are no evidence for a weaker one:
         # "lampu pju ... mati lampu" is a street light, not a power cut at home.
         totals: dict[str, float] = {}
         claimed: set[str] = set()
         for opd_id in sorted(hits, key=lambda o: (-_total(hits[o]), o)):
-            kept = [(w, ts) for w, ts in hits[opd_id] if not ts <= claimed]
+            kept = [h for h in hits[opd_id] if h[2] or not h[1] <= claimed]
             if kept:
                 totals[opd_id] = _total(kept)
-                claimed.update(*(ts for _, ts in kept))
+                claimed.update(*(ts for _, ts, _ in kept))
         return totals
 
     @staticmethod
@@ -325,14 +353,15 @@ class Router:
         return UNORDERED
 
 
-def _total(matched: list[tuple[float, frozenset[str]]]) -> float:
+def _total(matched: list[tuple[float, frozenset[str], bool]]) -> float:
     """One OPD's evidence: the strongest keyword fully, further ones with diminishing weight.
 
     A keyword inside a longer matched one of the same OPD ("parkir" in "parkir liar") adds
     nothing of its own.
     """
     kept = sorted(
-        (w for w, ts in matched if not any(ts < other for _, other in matched)), reverse=True
+        (w for w, ts, _ in matched if not any(ts < other for _, other, _ in matched)),
+        reverse=True,
     )
     return sum(w / (i + 1) for i, w in enumerate(kept))
 

@@ -185,7 +185,9 @@ async def test_emergency_gets_112_first(bot: Harness) -> None:
     shown = bot.shown(calls)
     assert "112" in shown[0].text
     await bot.say("/batal")
-    [offer] = await bot.say("Ada kebakaran rumah di gang sebelah, api besar sekali!")
+    # Free text: "call 112" is the first reply, the offer to file comes after it.
+    warning, offer = await bot.say("Ada kebakaran rumah di gang sebelah, api besar sekali!")
+    assert "112" in warning.text
     calls = await bot.press(offer, texts.BTN_REPORT_THIS)
     assert "112" in bot.shown(calls)[0].text
 

@@ -7,7 +7,6 @@ import datetime as dt
 import re
 
 from bot.offline.simulator import Person
-
 from bot.presentation import texts
 from bot.presentation.texts import report as report_texts
 from bot.services.calendar import WIB

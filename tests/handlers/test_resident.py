@@ -210,3 +210,51 @@ async def test_long_complaint_paste_gets_the_offer_not_a_brush_off(bot: Harness)
     resident = await bot.services.complaints.drafts.find_resident(RESIDENT.id)
     draft = await bot.services.complaints.drafts.get(resident)
     assert draft is not None and draft.description == text
+
+
+# -- Life first, and misses kept (own sentences) --------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tolong rumah di sebelah kebakaran sekarang, apinya sudah besar",
+        "air banjir naik terus, sudah sepinggang, ada lansia belum bisa keluar",
+        "barusan tabrakan di simpang, korbannya tergeletak berdarah",
+    ],
+)
+async def test_danger_now_gets_112_in_the_first_reply(bot: Harness, text: str) -> None:
+    replies = await bot.say(text)
+    assert replies, "never silence"
+    assert "112" in plain_text(replies[0].text)
+
+
+async def test_danger_now_during_a_complaint_flow_still_gets_112_first(bot: Harness) -> None:
+    await bot.say("/lapor")
+    replies = await bot.say("ada anak tenggelam di sungai barusan, tolong cepat")
+    assert "112" in plain_text(replies[0].text)
+
+
+async def test_a_question_gets_no_112_alarm(bot: Harness) -> None:
+    replies = await bot.say("berapa nomor telepon damkar untuk disimpan")
+    assert replies and not plain_text(replies[0].text).startswith("🚨")
+
+
+async def test_maksud_anda_not_pressed_is_kept_pressed_is_not(bot: Harness) -> None:
+    questions = bot.services.questions
+    [offer] = await bot.say("akta")
+    assert offer.text == texts.DID_YOU_MEAN
+    assert [s.example for s in await questions.top_unanswered()] == ["akta"]
+    label = offer.buttons[0][0]
+    await bot.press(offer, label)
+    assert await questions.top_unanswered() == []
+
+
+async def test_pressing_a_suggestion_of_someone_else_changes_nothing(bot: Harness) -> None:
+    questions = bot.services.questions
+    [offer] = await bot.say("akta")
+    other = Person(id=9191, first_name="Lain")
+    await bot.say("akta", other)
+    # The other resident's chat never held this question: its ref does not match.
+    stored = await questions.top_unanswered()
+    assert stored[0].times == 2
+    await bot.press(offer, offer.buttons[0][0])
+    assert (await questions.top_unanswered())[0].times == 1

@@ -249,6 +249,12 @@ EMERGENCY = (
     "(gratis, 24 jam). Untuk kejahatan: 110.\n"
     "Setelah aman, Anda tetap bisa melanjutkan pengaduan ini."
 )
+# The first reply to a free-text message that describes danger happening now.
+EMERGENCY_NOW = (
+    "🚨 <b>Bila ini keadaan darurat yang sedang terjadi, segera telepon 112</b> "
+    "(gratis, 24 jam). Untuk kejahatan: 110.\n"
+    "Utamakan keselamatan. Setelah aman, Anda bisa melaporkannya di sini."
+)
 REFERRAL = (
     "Urusan ini ditangani oleh <b>{opd_name}</b>, bukan Pemerintah Kabupaten Deli Serdang, "
     "jadi bot ini tidak membuat tiket untuknya.\n{contact}"

@@ -7,11 +7,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from bot.offline.local_api import LocalBotApi
-from bot.offline.simulator import Simulator
 
 from bot import PROJECT_ROOT
 from bot.app import build_application, running
+from bot.offline.local_api import LocalBotApi
+from bot.offline.simulator import Simulator
 from bot.services.calendar import WIB, WorkingCalendar
 from bot.services.holidays import (
     Holiday,
