@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot import PROJECT_ROOT
-from bot.presentation.report import SHADES, ZERO_SHADE, class_breaks, render_monthly_html
+from bot.presentation.report import render_monthly_html
+from bot.presentation.report_map import SHADES, ZERO_SHADE, class_breaks
 from bot.services.calendar import WorkingCalendar
 from bot.services.monthly_report import (
     DeadlineShare,
