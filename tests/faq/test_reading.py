@@ -1,4 +1,4 @@
-"""Reading messages as residents write them: courtesy, sentences, signals, spelling, places.
+"""Reading messages as residents write them: courtesy, sentences, signals.
 
 Every sentence here was written for these tests (none comes from a measuring set).
 """
@@ -9,75 +9,11 @@ import pytest
 
 from bot.services.assistant import Assistant
 from bot.services.knowledge import LiveKnowledge
-from faq.places import PLACE
-from faq.spelling import is_abbreviation_of, skeleton
 
 
 @pytest.fixture(scope="module")
 def assistant(shipped_knowledge: LiveKnowledge) -> Assistant:
     return shipped_knowledge.assistant
-
-
-# -- spelling ------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("short", "word", "ok"),
-    [
-        ("syrt", "syarat", True),
-        ("skrg", "sekarang", True),  # the n of "ng" goes too
-        ("tnh", "tanah", True),
-        ("kmatian", "kematian", True),
-        ("srt", "syarat", False),  # a consonant missing is not a dropped vowel
-        ("ktp", "kantor", False),
-        ("bnjr", "banjir", True),
-    ],
-)
-def test_abbreviation_is_dropped_vowels_only(short: str, word: str, ok: bool) -> None:
-    assert is_abbreviation_of(short, word) is ok
-    assert skeleton("syarat") == "syrt"
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("syrt bkin kia ap aj", ["syarat", "buat", "kia", "apa", "saja"]),
-        ("ktpku ilang, ngrsnya gmn", ["ktp", "hilang", "urus", "bagaimana"]),
-        ("cekstatus tiket", ["cek", "status", "tiket"]),
-        ("aktekelahiran anak", ["akta", "lahir", "anak"]),
-        ("udah 3bln", ["sudah", "3", "bulan"]),
-    ],
-)
-def test_abbreviations_and_run_together_words_are_undone(
-    assistant: Assistant, text: str, expected: list[str]
-) -> None:
-    words = assistant.normalizer.words(text)
-    for word in expected:
-        assert word in words, (text, words)
-
-
-def test_english_words_are_read_as_indonesian(assistant: Assistant) -> None:
-    terms = assistant.normalizer.analyze("how to get a death certificate for my father").terms
-    assert {"bagaimana", "akta", "mati"} <= set(terms)
-    assert "the" not in terms and "for" not in terms
-
-
-# -- places --------------------------------------------------------------------------
-def test_kecamatan_and_desa_names_are_one_placeholder(assistant: Assistant) -> None:
-    text = "kami warga desa Sei Rotan, kec. Percut Sei Tuan"
-    words = assistant.normalizer.words(text)
-    assert "rotan" not in words and "tuan" not in words
-    assert words.count(PLACE) == 2
-    assert assistant.normalizer.place_names(text) == ["Percut Sei Tuan"]
-
-
-def test_place_name_that_is_a_word_needs_a_marker(assistant: Assistant) -> None:
-    # "Kolam" is a desa, and also a pond.
-    assert PLACE in assistant.normalizer.words("banjir di desa kolam")
-    assert "kolam" in assistant.normalizer.words("kolam renang umum kotor")
-
-
-def test_short_kecamatan_names_and_abbreviations(assistant: Assistant) -> None:
-    assert assistant.normalizer.place_names("saya tinggal di tj morawa") == ["Tanjung Morawa"]
-    assert assistant.normalizer.place_names("rumah di STM Hulu") == ["Sinembah Tanjung Muda Hulu"]
 
 
 # -- courtesy and sentences ----------------------------------------------------------
