@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.services.calendar import ACCEPT_WITHIN, FINISH_WITHIN, WIB, WorkingCalendar
+from bot.services.calendar import ACCEPT_WITHIN, FINISH_WITHIN, MONTHS, WIB, WorkingCalendar
 from bot.services.question_groups import QuestionGroup, group_questions, load_questions
 from bot.services.regions import Regions
 from bot.services.reports import Reports, Timeline
@@ -45,20 +45,7 @@ __all__ = [
     "OpdRow",
 ]
 
-MONTH_NAMES = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
+MONTH_NAMES = MONTHS  # one list of month names (bot/services/calendar.py)
 _MONTH_TEXT = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 TOP_QUESTION_GROUPS = 10
 FINISHED = ("selesai", "ditutup")
