@@ -52,9 +52,6 @@ class Signals:
     question: float = 0.0
     report: float = 0.0
     emergency: bool = False
-    # The content terms of the problems named ("hilang", "rusak"): when the FAQ topic
-    # answering the message explains them, they are its subject, not a report.
-    problem_terms: frozenset[str] = frozenset()
     # Which cues fired, for `ask` and for tests: "problem", "request", "duration", ...
     cues: tuple[str, ...] = ()
 
@@ -116,7 +113,6 @@ class Reader:
             normalizer.terms([w for p in phrases("report_verbs") for w in p])
         )
         self.requests = frozenset(w for p in phrases("requests") for w in p)
-        self.actions = frozenset(normalizer.terms([w for p in phrases("actions") for w in p]))
         self.units = frozenset(w for p in phrases("durations") for w in p)
         self.since = frozenset(w for p in phrases("since") for w in p)
         self.repeats = phrases("repeats")
@@ -230,7 +226,6 @@ class Reader:
             p for p in self.problems if _contains(words, p) and not self._personal(sentences, p)
         ]
         problem = bool(named) or self._money_asked(words)
-        problem_terms = frozenset(self.normalizer.terms([w for p in named for w in p]))
         failure = any(_contains(words, p) for p in self.service_failures)
         if problem or failure:
             report += 1.0
@@ -257,7 +252,7 @@ class Reader:
         emergency = self._emergency(words, terms, question > 0)
         if emergency:
             cues.append("emergency")
-        return Signals(question, report, emergency, problem_terms, tuple(cues))
+        return Signals(question, report, emergency, tuple(cues))
 
     def _personal(self, sentences: list[Sentence], problem: tuple[str, ...]) -> bool:
         """Is every mention of the problem about the resident's own papers ("KTP saya
