@@ -333,7 +333,8 @@ class Reader:
             return True
         if distant:
             return False  # "banjir bulan lalu", "bila terjadi kebakaran", "sudah surut"
-        info = any_of(self.info) or bool(set(terms) & self.howto)
-        if asks and (info or not (weak or people)):
-            return False  # "nomor damkar berapa", "kebakaran terparah tahun berapa?"
+        info = any_of(self.info) or bool(set(words) & self.howto)
+        if asks and info:
+            return False  # "nomor damkar berapa", "bagaimana cara lapor kebakaran?"
+        # "org kejang di jalan, gmn ini": a plea, not a question for information.
         return hazard or (weak and people)

@@ -78,6 +78,10 @@ def test_a_problem_with_ones_own_papers_is_not_a_report(assistant: Assistant) ->
         "ada suami mukulin istrinya sekarang, dia teriak minta tolong",
         "longsor barusan menimbun dua rumah, ada orang di dalam",
         "fire at my neighbour's house right now, please help",
+        "motor jatuh ke selokan, orangnya kejepit di bawah, tidak bisa keluar",
+        "anak saya tersedak permen dan tidak bisa napas",
+        "bapak di sawah dipatuk ular, kakinya membiru",
+        "ada orang kejang di depan masjid, gimana ini",  # a plea, not a question for info
     ],
 )
 def test_danger_happening_now_is_an_emergency(assistant: Assistant, text: str) -> None:
