@@ -47,6 +47,9 @@ SUGGEST_SCORE = 0.33
 # "sure" tier an answer needs both opinions to agree on the top topic.
 BAYES_CANDIDATES = 5
 BAYES_WEIGHT = 0.2
+# Switch for measuring the lexical matcher alone (bench/bench_understanding.py): False
+# builds no Bayes model, adds nothing to the scores and needs no agreement. Shipped: True.
+BAYES_ENABLED = True
 # A message naming something the FAQ never mentions is only answered by a topic that
 # shares more than one central word with it, or explains this share of it.
 UNKNOWN_BLOCK = 0.6
@@ -167,7 +170,9 @@ class Matcher:
             for term in terms:
                 self.anchor_index[term].add(topic_id)
         self.topic_weight = {k: sum(self.idf[t] for t in v) for k, v in self.topic_terms.items()}
-        self.bayes = TopicBayes((topic_id, a.terms) for topic_id, a, _ in raw)
+        self.bayes = (
+            TopicBayes((topic_id, a.terms) for topic_id, a, _ in raw) if BAYES_ENABLED else None
+        )
         self.docs: list[_Doc] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
         seen: set[tuple[str, frozenset[str]]] = set()
@@ -273,7 +278,7 @@ class Matcher:
     def decide(self, analysis: Analysis) -> Match:
         ranked = self.rank(analysis)
         agree = True
-        if len(ranked) > 1:
+        if BAYES_ENABLED and self.bayes is not None and len(ranked) > 1:
             # The second opinion (faq/bayes.py) adds to the leading candidates' scores.
             lead = ranked[:BAYES_CANDIDATES]
             posterior = self.bayes.posterior(analysis.terms, (s.topic_id for s in lead))
