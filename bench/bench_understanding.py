@@ -1,7 +1,7 @@
 """Benchmark: how the bot understands residents, four matcher variants side by side.
 
     .venv/bin/python bench/bench_understanding.py           # full run, about 10 min on 2 cores
-    .venv/bin/python bench/bench_understanding.py --quick   # 2 folds, 1 timed pass (smoke run)
+    .venv/bin/python bench/bench_understanding.py --quick   # 2 folds, 1 pass, 1,000 topics
 
 Variants, each in fresh Python processes, one after another (PYTHONHASHSEED=0):
 
@@ -34,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -260,12 +261,8 @@ def worker_serve(variant, root, faq_kind, files, passes, size, seed, threshold) 
 
 # -- driver -----------------------------------------------------------------------------
 def extract_previous(folder: Path) -> None:
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", PREVIOUS_COMMIT],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        check=True,
-    ).stdout
+    tar = ["git", "archive", "--format=tar", PREVIOUS_COMMIT]
+    archive = subprocess.run(tar, cwd=PROJECT_ROOT, capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
 
 
@@ -280,18 +277,17 @@ def report(results: dict, files: list[Path], args) -> list[str]:
     def files_of(r: dict, kind: str) -> list[dict]:
         return r[kind]["files"]
 
+    def holdout(key: str) -> Callable[[dict], str]:
+        return lambda r: pct(r["holdout"][key], r["holdout"]["asked"])
+
     rows = [
         (
             "FAQ topics / phrasings (shipped)",
             "",
             lambda r: "{topics} / {phrasings}".format(**r["shipped"]),
         ),
-        (
-            f"held-out top-1 ({args.folds} folds)",
-            "",
-            lambda r: pct(r["holdout"]["right"], r["holdout"]["asked"]),
-        ),
-        ("held-out wrong answers", "", lambda r: pct(r["holdout"]["wrong"], r["holdout"]["asked"])),
+        (f"held-out top-1 ({args.folds} folds)", "", holdout("right")),
+        ("held-out wrong answers", "", holdout("wrong")),
     ]
     for i, path in enumerate(files):
         for label, ok, n in (
@@ -308,7 +304,8 @@ def report(results: dict, files: list[Path], args) -> list[str]:
                 rows.append((f"{path.name}: {label}", "", cell))
     for kind, label in (("shipped", "shipped FAQ"), ("synthetic", size)):
         rows.append((f"p50 ms, {label}", "", lambda r, k=kind: f"{r[k]['p50_ms']:.2f}"))
-        target = f"< {TARGETS['p99_' + kind]:g}"
+        at_target = kind == "shipped" or args.size == SYNTHETIC_SIZE
+        target = f"< {TARGETS['p99_' + kind]:g}" if at_target else ""
         rows.append((f"p99 ms, {label}", target, lambda r, k=kind: f"{r[k]['p99_ms']:.2f}"))
         rows.append((f"p99 CPU ms, {label}", "", lambda r, k=kind: f"{r[k]['cpu_p99_ms']:.2f}"))
         rows.append(
@@ -361,8 +358,10 @@ def main() -> None:
     parser.add_argument(
         "--synthetic-passes", type=int, default=1, help="the same at the synthetic FAQ"
     )
-    parser.add_argument("--quick", action="store_true", help="2 folds, 1 timed pass")
-    parser.add_argument("--size", type=int, default=SYNTHETIC_SIZE)
+    parser.add_argument("--quick", action="store_true", help="2 folds, 1 pass, 1,000 topics")
+    parser.add_argument(
+        "--size", type=int, help=f"synthetic topics ({SYNTHETIC_SIZE:,}; quick: 1,000)"
+    )
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--variants", nargs="*", choices=list(VARIANTS), default=list(VARIANTS))
     parser.add_argument("--json", type=Path, help="also write the raw results here")
@@ -372,6 +371,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.folds, args.passes, args.synthetic_passes = 2, 1, 1
+    args.size = args.size or (1000 if args.quick else SYNTHETIC_SIZE)
     files = [
         p.resolve() for p in (default_questions() if args.questions is None else args.questions)
     ]
