@@ -9,6 +9,7 @@ three topics, or nothing.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
@@ -47,6 +48,9 @@ SUGGEST_SCORE = 0.33
 # "sure" tier an answer needs both opinions to agree on the top topic.
 BAYES_CANDIDATES = 5
 BAYES_WEIGHT = 0.1
+# Switch for measuring the lexical matcher alone (bench/bench_understanding.py): False
+# builds no Bayes model, adds nothing to the scores and needs no agreement. Shipped: True.
+BAYES_ENABLED = True
 # A message naming something the FAQ never mentions is only answered by a topic that
 # shares more than one central word with it, or explains this share of it.
 UNKNOWN_BLOCK = 0.6
@@ -171,9 +175,13 @@ class Matcher:
             for term in terms:
                 self.anchor_index[term].add(topic_id)
         self.topic_weight = {k: sum(self.idf[t] for t in v) for k, v in self.topic_terms.items()}
-        self.bayes = TopicBayes((topic_id, a.terms) for topic_id, a, _ in raw)
+        self.bayes = (
+            TopicBayes((topic_id, a.terms) for topic_id, a, _ in raw) if BAYES_ENABLED else None
+        )
         self.docs: list[_Doc] = []
-        self.postings: dict[str, list[int]] = defaultdict(list)
+        # term -> topic -> the topic's documents with the term. A topic's documents get
+        # consecutive ids, so topics are listed in the order of their documents.
+        self.postings: dict[str, dict[str, list[int]]] = defaultdict(dict)
         seen: set[tuple[str, frozenset[str]]] = set()
         for topic_id, analysis, is_keyword in raw:
             terms = frozenset(analysis.terms)
@@ -185,7 +193,7 @@ class Matcher:
                 _Doc(topic_id, terms, sum(self.idf[t] for t in terms), analysis.text, is_keyword)
             )
             for term in terms:
-                self.postings[term].append(doc_id)
+                self.postings[term].setdefault(topic_id, []).append(doc_id)
 
     def weight(self, term: str) -> float:
         return self.idf.get(term, self.unknown_idf)
@@ -202,32 +210,56 @@ class Matcher:
             anchored |= self.anchor_index.get(term, set())
         if not anchored:
             return []
-        # Per document: the message's weight it explains (precision, context sentences
-        # count less) and the document's own weight the message names (recall).
-        doc_scores: dict[int, float] = defaultdict(float)
-        doc_named: dict[int, float] = defaultdict(float)
+        # Per topic, in the order topics are first met: the share of the message's weight
+        # (context sentences count less) that the whole topic explains. No document of the
+        # topic explains more, and a document's recall is at most 1, so its score is at
+        # most 2p / (p + 1): topics are scored best bound first, and scoring stops when
+        # no remaining topic can reach the MAX_FUZZY_CANDIDATES best scores found.
+        found: list[tuple[float, float, dict[str, list[int]]]] = []
+        explained: dict[str, float] = defaultdict(float)
         for term in query:
             w = self.idf.get(term)
             if w is None:
                 continue
-            m = mult.get(term, 1.0)
-            for doc_id in self.postings[term]:
-                if self.docs[doc_id].topic_id in anchored:
-                    doc_scores[doc_id] += w * m
-                    doc_named[doc_id] += w
+            wm = w * mult.get(term, 1.0)
+            topics = self.postings[term]
+            found.append((w, wm, topics))
+            for topic_id in topics:
+                if topic_id in anchored:
+                    explained[topic_id] += wm
         best_doc: dict[str, float] = {}
         best_doc_id: dict[str, int] = {}
-        for doc_id, shared in doc_scores.items():
-            doc = self.docs[doc_id]
-            precision = shared / q_weight
-            recall = doc_named[doc_id] / doc.weight
-            score = 2 * precision * recall / (precision + recall)
-            if doc.is_keyword:
-                # A keyword only says "this topic is involved"; it cannot explain a question.
-                score *= 0.85
-            if score > best_doc.get(doc.topic_id, -1.0):
-                best_doc[doc.topic_id] = score
-                best_doc_id[doc.topic_id] = doc_id
+        leaders: list[float] = []  # a min-heap of the best MAX_FUZZY_CANDIDATES scores
+        for topic_id in sorted(explained, key=explained.__getitem__, reverse=True):
+            p = explained[topic_id] / q_weight
+            if len(leaders) == MAX_FUZZY_CANDIDATES and 2 * p / (p + 1) + 1e-9 < leaders[0]:
+                break
+            # Per document: the message's weight it explains (precision) and the
+            # document's own weight the message names (recall).
+            shared: dict[int, float] = {}
+            named: dict[int, float] = {}
+            for w, wm, topics in found:
+                for doc_id in topics.get(topic_id, ()):
+                    shared[doc_id] = shared.get(doc_id, 0.0) + wm
+                    named[doc_id] = named.get(doc_id, 0.0) + w
+            best = -1.0
+            for doc_id, explains in shared.items():
+                doc = self.docs[doc_id]
+                precision = explains / q_weight
+                recall = named[doc_id] / doc.weight
+                score = 2 * precision * recall / (precision + recall)
+                if doc.is_keyword:
+                    # A keyword only says "this topic is involved"; it cannot explain a question.
+                    score *= 0.85
+                if score > best:
+                    best, best_doc_id[topic_id] = score, doc_id
+            best_doc[topic_id] = best
+            if len(leaders) < MAX_FUZZY_CANDIDATES:
+                heapq.heappush(leaders, best)
+            elif best > leaders[0]:
+                heapq.heapreplace(leaders, best)
+        # Ties keep the order in which topics were first met.
+        best_doc = {t: best_doc[t] for t in explained if t in best_doc}
         if not best_doc:
             return []
         # Refine the strongest candidates with rapidfuzz on the normalised text, which
@@ -277,7 +309,7 @@ class Matcher:
     def decide(self, analysis: Analysis) -> Match:
         ranked = self.rank(analysis)
         agree = True
-        if len(ranked) > 1:
+        if BAYES_ENABLED and self.bayes is not None and len(ranked) > 1:
             # The second opinion (faq/bayes.py) adds to the leading candidates' scores.
             lead = ranked[:BAYES_CANDIDATES]
             posterior = self.bayes.posterior(analysis.terms, (s.topic_id for s in lead))

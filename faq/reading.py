@@ -74,6 +74,8 @@ class Reading:
 
 
 def _contains(words: tuple[str, ...] | list[str], phrase: tuple[str, ...]) -> bool:
+    if phrase and phrase[0] not in words:
+        return False  # most cues are not in a message: no need to compare every window
     size = len(phrase)
     return any(tuple(words[i : i + size]) == phrase for i in range(len(words) - size + 1))
 
@@ -95,8 +97,10 @@ class Reader:
                     out.append(words)
             return tuple(out)
 
+        # Longest first, so "mohon maaf mengganggu" goes before "mohon maaf".
         self.courtesy = {
-            kind: phrases(kind) for kind in ("apology", "openers", "formal", "closers")
+            kind: tuple(sorted(phrases(kind), key=len, reverse=True))
+            for kind in ("apology", "openers", "formal", "closers")
         }
         self.question_words = frozenset(w for p in phrases("question_words") for w in p)
         self.howto = frozenset(w for p in phrases("howto") for w in p)
@@ -176,7 +180,9 @@ class Reader:
         kinds = [small.kind] if small.kind and small.kind != "chitchat" else []
         rest = list(small.residual) if small.kind != "chitchat" else list(words)
         for kind, items in self.courtesy.items():
-            for phrase in sorted(items, key=len, reverse=True):
+            for phrase in items:
+                if phrase[0] not in rest:
+                    continue
                 i = 0
                 while i <= len(rest) - len(phrase):
                     if tuple(rest[i : i + len(phrase)]) == phrase:
