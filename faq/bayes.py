@@ -47,7 +47,7 @@ class TopicBayes:
 
     def posterior(self, terms: Iterable[str], candidates: Iterable[str]) -> dict[str, float]:
         """P(topic | terms) among `candidates` (uniform prior); words never seen are skipped."""
-        known = [t for t in set(terms) if t in self.vocabulary]
+        known = sorted(t for t in set(terms) if t in self.vocabulary)
         scores: dict[str, float] = {}
         for topic_id in candidates:
             table = self._log.get(topic_id)

@@ -13,6 +13,7 @@ import heapq
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
@@ -195,11 +196,18 @@ class Matcher:
             for term in terms:
                 self.postings[term].setdefault(topic_id, []).append(doc_id)
 
+    def anchors_of(self, topic_ids: Collection[str]) -> frozenset[str]:
+        """The central words of some topics together."""
+        return frozenset().union(*(self.anchors.get(t, frozenset()) for t in topic_ids))
+
     def weight(self, term: str) -> float:
         return self.idf.get(term, self.unknown_idf)
 
-    def rank(self, analysis: Analysis) -> list[ScoredTopic]:
-        query = set(analysis.terms)
+    def rank(self, analysis: Analysis, only: Collection[str] | None = None) -> list[ScoredTopic]:
+        """Topics by score, best first; `only` limits the topics considered."""
+        # Sorted, so sums and ties come out the same in every process (string hashing
+        # differs between processes and would reorder a set).
+        query = sorted(set(analysis.terms))
         if not query:
             return []
         mult = analysis.weights
@@ -208,6 +216,8 @@ class Matcher:
         anchored: set[str] = set()
         for term in query:
             anchored |= self.anchor_index.get(term, set())
+        if only is not None:
+            anchored &= set(only)
         if not anchored:
             return []
         # Per topic, in the order topics are first met: the share of the message's weight
@@ -230,7 +240,7 @@ class Matcher:
         best_doc: dict[str, float] = {}
         best_doc_id: dict[str, int] = {}
         leaders: list[float] = []  # a min-heap of the best MAX_FUZZY_CANDIDATES scores
-        for topic_id in sorted(explained, key=explained.__getitem__, reverse=True):
+        for topic_id in sorted(explained, key=lambda t: (-explained[t], t)):
             p = explained[topic_id] / q_weight
             if len(leaders) == MAX_FUZZY_CANDIDATES and 2 * p / (p + 1) + 1e-9 < leaders[0]:
                 break
@@ -264,23 +274,21 @@ class Matcher:
             return []
         # Refine the strongest candidates with rapidfuzz on the normalised text, which
         # rewards word order and near-identical phrasing.
-        candidates = sorted(best_doc, key=best_doc.__getitem__, reverse=True)[:MAX_FUZZY_CANDIDATES]
+        candidates = sorted(best_doc, key=lambda t: (-best_doc[t], t))[:MAX_FUZZY_CANDIDATES]
         text = analysis.text
         scored: list[ScoredTopic] = []
         for topic_id in candidates:
-            covered = (
-                sum(self.weight(t) * mult.get(t, 1.0) for t in query & self.topic_terms[topic_id])
-                / q_weight
-            )
+            terms = self.topic_terms[topic_id]
+            covered = sum(self.weight(t) * mult.get(t, 1.0) for t in query if t in terms) / q_weight
             fuzzy = fuzz.token_sort_ratio(text, self.docs[best_doc_id[topic_id]].text) / 100
             score = W_DOC * best_doc[topic_id] + W_COVERED * covered + W_FUZZY * fuzzy
-            evidence = (query & self.anchors[topic_id]) - self.generic
+            evidence = (set(query) & self.anchors[topic_id]) - self.generic
             if not evidence:
                 # Only a phrasing's wording is shared, nothing central to the topic
                 # ("sim bisa diurus di kantor camat?" vs a question about KK).
                 score *= NO_EVIDENCE_FACTOR
             scored.append(ScoredTopic(topic_id, round(score, 4), evidence, round(covered, 4)))
-        scored.sort(key=lambda s: s.score, reverse=True)
+        scored.sort(key=lambda s: (-s.score, s.topic_id))
         return scored
 
     def _decisive(self, ranked: list[ScoredTopic], query: set[str]) -> bool:
@@ -306,8 +314,9 @@ class Matcher:
     def match(self, text: str) -> Match:
         return self.decide(self.normalizer.analyze(text))
 
-    def decide(self, analysis: Analysis) -> Match:
-        ranked = self.rank(analysis)
+    def decide(self, analysis: Analysis, only: Collection[str] | None = None) -> Match:
+        """The answer, suggestions and ranking for one message (`only`: see `rank`)."""
+        ranked = self.rank(analysis, only)
         agree = True
         if BAYES_ENABLED and self.bayes is not None and len(ranked) > 1:
             # The second opinion (faq/bayes.py) adds to the leading candidates' scores.
@@ -320,7 +329,7 @@ class Matcher:
                     )
                     for s in lead
                 ),
-                key=lambda s: -s.score,
+                key=lambda s: (-s.score, s.topic_id),
             )
             if posterior:
                 agree = max(posterior, key=posterior.__getitem__) == lead[0].topic_id

@@ -80,6 +80,24 @@ def _contains(words: tuple[str, ...] | list[str], phrase: tuple[str, ...]) -> bo
     return any(tuple(words[i : i + size]) == phrase for i in range(len(words) - size + 1))
 
 
+class _Seq:
+    """Words with an index of where each occurs: a cue phrase is looked for only where its
+    first word stands (a message is checked against hundreds of cues)."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+        self.at: dict[str, list[int]] = {}
+        for i, word in enumerate(words):
+            self.at.setdefault(word, []).append(i)
+
+    def has(self, phrase: tuple[str, ...]) -> bool:
+        size = len(phrase)
+        return any(tuple(self.words[i : i + size]) == phrase for i in self.at.get(phrase[0], ()))
+
+    def any(self, phrases: tuple[tuple[str, ...], ...]) -> bool:
+        return any(self.has(p) for p in phrases)
+
+
 class Reader:
     """Reads messages with one normaliser and the cue lists of its lexicon."""
 
@@ -211,6 +229,7 @@ class Reader:
         courtesy: tuple[str, ...],
     ) -> Signals:
         cues: list[str] = []
+        seq, term_seq = _Seq(words), _Seq(terms)
         question = 0.0
         if any(s.question for s in sentences):
             question += 1.0
@@ -223,16 +242,14 @@ class Reader:
             # "lapor pungli", "ngadu kdrt": a short lookup of how to report something.
             question += 1.0
             cues.append("lookup")
-        if any(_contains(words, p) for p in self.info) or "openers" in courtesy:
+        if seq.any(self.info) or "openers" in courtesy:
             question += 0.5
             cues.append("info")
 
         report = 0.0
-        named = [
-            p for p in self.problems if _contains(words, p) and not self._personal(sentences, p)
-        ]
+        named = [p for p in self.problems if seq.has(p) and not self._personal(sentences, p)]
         problem = bool(named) or self._money_asked(words)
-        failure = any(_contains(words, p) for p in self.service_failures)
+        failure = seq.any(self.service_failures)
         if problem or failure:
             report += 1.0
             cues.append("problem")
@@ -242,7 +259,7 @@ class Reader:
         if self._requests_action(words):
             report += 1.5
             cues.append("request")
-        if self._lasting(words):
+        if self._lasting(words, seq):
             report += 1.0
             cues.append("duration")
         if (
@@ -252,10 +269,10 @@ class Reader:
         ):
             report += 1.0
             cues.append("report")
-        if any(_contains(words, p) for p in self.frustration):
+        if seq.any(self.frustration):
             report += 0.5
             cues.append("frustration")
-        emergency = self._emergency(words, terms, question > 0)
+        emergency = self._emergency(seq, term_seq, question > 0)
         if emergency:
             cues.append("emergency")
         return Signals(question, report, emergency, tuple(cues))
@@ -306,16 +323,16 @@ class Reader:
                     return True
         return False
 
-    def _lasting(self, words: list[str]) -> bool:
+    def _lasting(self, words: list[str], seq: _Seq) -> bool:
         """ "sudah 3 bulan", "sejak subuh", "tiap malam", "berkali-kali": it goes on."""
         for i, word in enumerate(words):
             if word in self.since:
                 window = words[i + 1 : i + 4]
                 if any(w in self.units for w in window):
                     return True
-        return any(_contains(words, p) for p in self.repeats)
+        return seq.any(self.repeats)
 
-    def _emergency(self, words: list[str], terms: list[str], asks: bool) -> bool:
+    def _emergency(self, seq: _Seq, term_seq: _Seq, asks: bool) -> bool:
         """Danger happening now. Errs towards yes: an extra "call 112" costs little.
 
         A hazard (fire, drowning, people trapped, violence) counts unless the message says
@@ -324,11 +341,9 @@ class Reader:
         a sign that it is happening now or that people are in it.
         """
 
-        def any_of(items: tuple[tuple[str, ...], ...]) -> bool:
-            return any(_contains(words, p) for p in items)
-
-        hazard = any(_contains(words, p) or _contains(terms, p) for p in self.hazards)
-        condition = any(_contains(words, p) or _contains(terms, p) for p in self.conditions)
+        any_of = seq.any
+        hazard = seq.any(self.hazards) or term_seq.any(self.hazards)
+        condition = seq.any(self.conditions) or term_seq.any(self.conditions)
         if not (hazard or condition):
             return False
         strong = any_of(self.now_strong)
@@ -339,7 +354,7 @@ class Reader:
             return True
         if distant:
             return False  # "banjir bulan lalu", "bila terjadi kebakaran", "sudah surut"
-        info = any_of(self.info) or bool(set(words) & self.howto)
+        info = any_of(self.info) or bool(seq.at.keys() & self.howto)
         if asks and info:
             return False  # "nomor damkar berapa", "bagaimana cara lapor kebakaran?"
         # "org kejang di jalan, gmn ini": a plea, not a question for information.

@@ -40,15 +40,29 @@ class Smalltalk:
     residual: list[str]  # the words left once the smalltalk is taken out
 
 
+_PHRASES: dict[int, tuple[Lexicon, list[tuple[str, tuple[str, ...]]]]] = {}
+
+
+def _phrases(lexicon: Lexicon) -> list[tuple[str, tuple[str, ...]]]:
+    """The lexicon's smalltalk phrases, longest first, sorted once per lexicon."""
+    cached = _PHRASES.get(id(lexicon))
+    if cached is None or cached[0] is not lexicon:
+        ordered = sorted(
+            ((kind, phrase) for kind, items in lexicon.smalltalk.items() for phrase in items),
+            key=lambda kp: -len(kp[1]),
+        )
+        cached = _PHRASES[id(lexicon)] = (lexicon, ordered)
+    return cached[1]
+
+
 def detect(words: list[str], lexicon: Lexicon) -> Smalltalk:
     """Find smalltalk phrases in normalised words; return the kind and what is left over."""
     marked = [False] * len(words)
     kinds: list[str] = []
-    phrases = sorted(
-        ((kind, phrase) for kind, items in lexicon.smalltalk.items() for phrase in items),
-        key=lambda kp: -len(kp[1]),
-    )
-    for kind, phrase in phrases:
+    present = set(words)
+    for kind, phrase in _phrases(lexicon):
+        if phrase[0] not in present:
+            continue
         size = len(phrase)
         for i in range(len(words) - size + 1):
             if not any(marked[i : i + size]) and tuple(words[i : i + size]) == phrase:

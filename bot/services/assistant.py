@@ -121,14 +121,18 @@ class Assistant:
         sentences = reading.sentences
         if whole.answer is not None or len(sentences) < 2:
             return whole
-        leading = {s.topic_id for s in whole.ranked[:FOCUS_TOP]}
+        leading = [s.topic_id for s in whole.ranked[:FOCUS_TOP]]
         asked = [w for s in sentences if s.question for w in s.words]
         best: Match | None = None
         for sentence in sentences:
             words = list(sentence.words) if sentence.question else [*sentence.words, *asked]
-            match = self.matcher.decide(Analysis(words, self.normalizer.terms(words)))
+            terms = self.normalizer.terms(words)
+            if not set(terms) & self.matcher.anchors_of(leading):
+                continue  # names nothing central to a leading topic: cannot answer
+            # Only the leading topics can be the answer, so only they are ranked.
+            match = self.matcher.decide(Analysis(words, terms), only=leading)
             answer = match.answer
-            if answer is None or answer.topic_id not in leading:
+            if answer is None:
                 continue
             if best is None or answer.score > best.answer.score:  # type: ignore[union-attr]
                 best = match
