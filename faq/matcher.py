@@ -59,6 +59,8 @@ UNKNOWN_BLOCK = 0.6
 NO_EVIDENCE_FACTOR = 0.6
 MAX_SUGGESTIONS = 3
 MAX_FUZZY_CANDIDATES = 40
+# Candidate topics gathered from the message's rarest central words (see Matcher.rank).
+ANCHOR_POOL = 300
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,11 @@ class Matcher:
             )
             for term in terms:
                 self.postings[term].setdefault(topic_id, []).append(doc_id)
+        # The same lists, by topic then term: scoring a topic touches only its own terms.
+        self.topic_postings: dict[str, dict[str, list[int]]] = defaultdict(dict)
+        for term, topics in self.postings.items():
+            for topic_id, doc_ids in topics.items():
+                self.topic_postings[topic_id][term] = doc_ids
 
     def anchors_of(self, topic_ids: Collection[str]) -> frozenset[str]:
         """The central words of some topics together."""
@@ -213,9 +220,15 @@ class Matcher:
         mult = analysis.weights
         q_weight = sum(self.weight(t) * mult.get(t, 1.0) for t in query)
         # Topics the message names something central of; others are never offered.
+        # The rarest words first: a topic must be named by one of the message's most
+        # telling words. In a large FAQ a common word ("akta", "cara") names hundreds of
+        # topics that its rarer words already rule out; stop once ANCHOR_POOL are found.
         anchored: set[str] = set()
-        for term in query:
-            anchored |= self.anchor_index.get(term, set())
+        naming = [t for t in query if t in self.anchor_index]
+        for term in sorted(naming, key=lambda t: (len(self.anchor_index[t]), t)):
+            if len(anchored) >= ANCHOR_POOL:
+                break
+            anchored |= self.anchor_index[term]
         if only is not None:
             anchored &= set(only)
         if not anchored:
@@ -225,18 +238,18 @@ class Matcher:
         # topic explains more, and a document's recall is at most 1, so its score is at
         # most 2p / (p + 1): topics are scored best bound first, and scoring stops when
         # no remaining topic can reach the MAX_FUZZY_CANDIDATES best scores found.
-        found: list[tuple[float, float, dict[str, list[int]]]] = []
+        found: dict[str, tuple[float, float]] = {}  # term -> (idf, idf x its weight)
         explained: dict[str, float] = defaultdict(float)
         for term in query:
             w = self.idf.get(term)
             if w is None:
                 continue
             wm = w * mult.get(term, 1.0)
-            topics = self.postings[term]
-            found.append((w, wm, topics))
-            for topic_id in topics:
+            found[term] = (w, wm)
+            for topic_id in self.postings[term]:
                 if topic_id in anchored:
                     explained[topic_id] += wm
+        known = found.keys()
         best_doc: dict[str, float] = {}
         best_doc_id: dict[str, int] = {}
         leaders: list[float] = []  # a min-heap of the best MAX_FUZZY_CANDIDATES scores
@@ -248,8 +261,12 @@ class Matcher:
             # document's own weight the message names (recall).
             shared: dict[int, float] = {}
             named: dict[int, float] = {}
-            for w, wm, topics in found:
-                for doc_id in topics.get(topic_id, ()):
+            by_term = self.topic_postings[topic_id]
+            # Only the few terms this topic shares with the message (sorted: same sums in
+            # every process).
+            for term in sorted(known & by_term.keys()):
+                w, wm = found[term]
+                for doc_id in by_term[term]:
                     shared[doc_id] = shared.get(doc_id, 0.0) + wm
                     named[doc_id] = named.get(doc_id, 0.0) + w
             best = -1.0
