@@ -254,6 +254,7 @@ class FakeBotApi:
         self._cond = threading.Condition(threading.RLock())
         self._seq = itertools.count(1)
         self._update_ids = itertools.count(700_000_001)
+        self.last_update_id = 0  # the id of the update enqueued last
         self._message_ids = itertools.count(1001)
         self._query_ids = itertools.count(9_100_000_001)
         self._pending: list[_Update] = []
@@ -339,6 +340,12 @@ class FakeBotApi:
         with self._cond:
             return self._last_poll_at
 
+    def is_pending(self, update_id: int) -> bool:
+        """Whether Telegram still holds this update (not yet confirmed by the bot)."""
+        with self._cond:
+            self._apply_confirmations(time.monotonic())
+            return any(u.update_id == update_id for u in self._pending)
+
     def pending_updates(self) -> int:
         with self._cond:
             self._apply_confirmations(time.monotonic())
@@ -348,6 +355,7 @@ class FakeBotApi:
     def _enqueue(self, body: dict[str, Any]) -> int:
         with self._cond:
             update_id = next(self._update_ids)
+            self.last_update_id = update_id
             self._pending.append(_Update(update_id, {"update_id": update_id, **body}, time.time()))
             self.stats.updates_enqueued += 1
             self._cond.notify_all()
