@@ -27,6 +27,12 @@ log. `confirm_latency` models the network between the bot and Telegram: a confir
 (the offset of a `getUpdates` call) takes effect only that many seconds after the call
 arrives, and `bot_killed()` drops confirmations still "on the wire", so updates a killed
 bot fetched but could not confirm are delivered again, as Telegram would.
+
+Webhook mode: once the bot calls `setWebhook` with a URL, and the test has said where
+that URL really leads (`webhook_target`, since the public URL is a reverse proxy's), a
+thread POSTs each update there in order with the `secret_token` header, and Telegram
+forgets an update only when the bot answered 200; anything else (refused connection,
+a killed bot, an error status) is retried. `deleteWebhook` returns to getUpdates.
 """
 
 from __future__ import annotations
@@ -40,6 +46,8 @@ import json
 import re
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -266,6 +274,11 @@ class FakeBotApi:
         self._chats: dict[int, dict[str, Any]] = {}
         self._answers: dict[str, dict[str, Any]] = {}
         self._closing = False
+        # Webhook mode: where the bot's webhook server listens (set by the test), and
+        # the URL and secret of the bot's last setWebhook (None: long polling).
+        self.webhook_target: str | None = None
+        self._webhook: tuple[str, str] | None = None
+        self._pusher: threading.Thread | None = None
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -524,6 +537,44 @@ class FakeBotApi:
                     self.stats.redelivered += 1
             return 200, {"ok": True, "result": [copy.deepcopy(u.body) for u in ready]}
 
+    def _push_updates(self) -> None:
+        """Webhook delivery: the oldest pending update is POSTed until the bot says 200."""
+        while True:
+            with self._cond:
+                while not self._closing and (
+                    self._webhook is None or not self._pending or self.webhook_target is None
+                ):
+                    self._cond.wait(0.1)
+                if self._closing:
+                    return
+                assert self._webhook is not None and self.webhook_target is not None
+                update = self._pending[0]
+                body = json.dumps(update.body).encode()
+                secret, target = self._webhook[1], self.webhook_target
+                update.deliveries += 1
+                self.stats.deliveries += 1
+                if update.deliveries == 2:
+                    self.stats.redelivered += 1
+            request = urllib.request.Request(
+                target,
+                data=body,
+                headers={
+                    "Content-Type": "application/json",
+                    "X-Telegram-Bot-Api-Secret-Token": secret,
+                },
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    ok = response.status == 200
+            except (OSError, urllib.error.URLError):
+                ok = False
+            with self._cond:
+                if ok:
+                    self._pending = [u for u in self._pending if u is not update]
+                    self._cond.notify_all()
+                else:
+                    self._cond.wait(0.05)  # Telegram retries a little later
+
     def _chat(self, chat_id: Any) -> dict[str, Any]:
         try:
             key = int(chat_id)
@@ -565,6 +616,19 @@ class FakeBotApi:
         if method in {"deleteWebhook", "setWebhook"}:
             if params.get("drop_pending_updates") in (True, "true"):
                 self._pending.clear()
+            url = params.get("url") if method == "setWebhook" else None
+            if url:
+                self._webhook = (str(url), str(params.get("secret_token") or ""))
+                if self._first_poll_at is None:  # the bot is ready to receive updates
+                    self._first_poll_at = self._last_poll_at = time.monotonic()
+                if self._pusher is None:
+                    self._pusher = threading.Thread(
+                        target=self._push_updates, name="fake-webhook", daemon=True
+                    )
+                    self._pusher.start()
+            else:
+                self._webhook = None
+            self._cond.notify_all()
             return True
         if method in {"setMyCommands", "deleteMyCommands", "sendChatAction", "close", "logOut"}:
             return True
