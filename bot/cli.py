@@ -292,37 +292,36 @@ def _holdout(settings: Settings, folds: int, fail_under: float | None, worst: in
 
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+BAD_TOKEN_EXIT = 3  # exit status when Telegram refuses the token
 
 
 def _run(settings: Settings) -> int:
+    from telegram.error import InvalidToken
+
     from bot.app import build_application
 
     settings.require_token()
-    application = build_application(settings, knowledge=_knowledge(settings))
     if settings.webhook_url:
-        # Behind a reverse proxy: the proxy terminates TLS at webhook_url and forwards to
-        # webhook_listen:webhook_port; Telegram's secret token header is checked by PTB.
-        path = settings.webhook_url.split("://", 1)[1].partition("/")[2]
-        log.info(
-            "starting the bot with a webhook on %s:%d/%s",
-            settings.webhook_listen,
-            settings.webhook_port,
-            path,
-        )
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=path,
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-            allowed_updates=ALLOWED_UPDATES,
-        )
-        return 0
-    from bot.polling import poll
+        settings.require_webhook_secret()  # before anything starts
+    application = build_application(settings, knowledge=_knowledge(settings))
+    try:
+        if settings.webhook_url:
+            from bot.webhook import serve_webhook
 
-    log.info("starting the bot with long polling")
-    asyncio.run(poll(application, ALLOWED_UPDATES))
+            log.info("starting the bot with a webhook at %s", settings.webhook_url)
+            asyncio.run(serve_webhook(application, ALLOWED_UPDATES))
+        else:
+            from bot.polling import poll
+
+            log.info("starting the bot with long polling")
+            asyncio.run(poll(application, ALLOWED_UPDATES))
+    except InvalidToken as exc:
+        # The one failure a restart cannot fix (deploy/ does not restart on this status).
+        print(
+            f"Error: Telegram refused BOT_TOKEN ({exc}): copy the token again from @BotFather.",
+            file=sys.stderr,
+        )
+        return BAD_TOKEN_EXIT
     return 0
 
 
