@@ -20,6 +20,7 @@ from telegram.ext import Application
 from bot import PROJECT_ROOT, polling
 from bot.app import build_application
 from bot.cli import ALLOWED_UPDATES, BAD_TOKEN_EXIT
+from bot.presentation import texts
 from bot.services.knowledge import LiveKnowledge
 from bot.services.regions import Regions
 from bot.settings import Settings
@@ -206,3 +207,40 @@ def test_a_refused_token_ends_run_with_a_non_zero_status(api: FakeBotApi, fast_t
     result = run_bot(api, fast_tmp)
     assert result.returncode == BAD_TOKEN_EXIT, result.stderr[-2000:]
     assert "BOT_TOKEN" in result.stderr and "Traceback" not in result.stderr
+
+
+async def test_a_slow_reply_in_one_chat_does_not_hold_up_another(
+    api: FakeBotApi,
+    make_app: Callable[[], Application],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from handlers import resident
+
+    slow_user = User(5102, "Budi")
+    release = asyncio.Event()
+    real_start = resident.start
+
+    async def start(update: Any, context: Any) -> None:
+        if update.effective_user.id == slow_user.id:
+            await release.wait()  # Telegram is slow for this one
+        await real_start(update, context)
+
+    monkeypatch.setattr(resident, "start", start)  # before the handlers are registered
+    stop = asyncio.Event()
+    task = asyncio.create_task(polling.poll(make_app(), ALLOWED_UPDATES, stop))
+    try:
+        api.send_text(slow_user, "/start")
+        api.send_text(slow_user, "/help")
+        api.send_text(WARGA, "/start")
+        # The other resident is answered while the first one's reply hangs ...
+        assert await wait_until(lambda: bool(answers_to(api, WARGA)), 5)
+        await asyncio.sleep(0.2)
+        # ... and the first one's /help waits for their /start: one chat stays in order.
+        assert answers_to(api, slow_user) == []
+        release.set()
+        assert await wait_until(lambda: len(answers_to(api, slow_user)) >= 2, 5)
+        # Their /start was answered first, then their /help.
+        assert [text == texts.HELP for text in answers_to(api, slow_user)] == [False, True]
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
