@@ -244,3 +244,40 @@ async def test_a_slow_reply_in_one_chat_does_not_hold_up_another(
     finally:
         stop.set()
         await asyncio.wait_for(task, 30)
+
+
+async def test_a_batch_that_could_not_be_stored_is_not_confirmed(
+    api: FakeBotApi, make_app: Callable[[], Application], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.inbox import Inbox
+
+    monkeypatch.setattr(polling, "BACKOFF_FIRST", 0.05)
+    real_store = Inbox.store
+    failures = [sqlite3.OperationalError("disk I/O error")]
+    confirmed_while_failing: list[int] = []
+
+    async def store(self: Inbox, rows: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return await real_store(self, rows)
+
+    real_get = api._get_updates
+
+    def get_updates(params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if failures == [] and not answers_to(api, WARGA):
+            confirmed_while_failing.append(int(params.get("offset") or 0))
+        return real_get(params)
+
+    monkeypatch.setattr(Inbox, "store", store)
+    api._get_updates = get_updates  # type: ignore[method-assign]
+    update_id = api.send_text(WARGA, "/start")
+    stop = asyncio.Event()
+    task = asyncio.create_task(polling.poll(make_app(), ALLOWED_UPDATES, stop))
+    try:
+        assert await wait_until(lambda: bool(answers_to(api, WARGA)))
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+    # After the failed store the next poll did not confirm the update: it came again.
+    assert confirmed_while_failing and confirmed_while_failing[0] <= update_id
+    assert api.stats.redelivered == 1
