@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import logging
 import sys
@@ -59,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
     un = sub.add_parser("unanswered", help="questions the bot could not answer, most asked first")
     un.add_argument("--limit", type=int, default=30)
+    sub.add_parser(
+        "health",
+        help="exit 0 when the running bot's heartbeat is fresh and its database current "
+        "(for Docker's HEALTHCHECK and monitoring)",
+    )
     rp = sub.add_parser("report", help="the monthly report for the council, as one HTML file")
     rp.add_argument(
         "--month", default=None, help="YYYY-MM (default: the last full month; 'ini': this one)"
@@ -114,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_unanswered(settings, args.limit))
         if command == "report":
             return asyncio.run(_report(settings, args.month, args.out))
+        if command == "health":
+            return _health(settings)
     except SettingsError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
@@ -124,6 +132,24 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 1
     return 2
+
+
+def _health(settings: Settings) -> int:
+    from bot.heartbeat import database_problem, heartbeat_path, read_health
+    from db.database import migration_files
+
+    problem = database_problem(settings.database_path, len(migration_files()))
+    if problem is not None:
+        print(f"unhealthy: {problem}")
+        return 1
+    health = read_health(heartbeat_path(settings.database_path), dt.datetime.now(dt.UTC))
+    outbox = health.details.get("outbox") or {}
+    backlog = ", ".join(f"{state} {count}" for state, count in sorted(dict(outbox).items()))
+    print(
+        f"{'healthy' if health.healthy else 'unhealthy'}: {health.reason}"
+        + (f"; outbox: {backlog}" if backlog else "")
+    )
+    return 0 if health.healthy else 1
 
 
 class _Broken(Exception):
