@@ -65,7 +65,12 @@ class Dispatcher:
                 "inbox: %d update(s) stored but not handled; handling them now", len(recovered)
             )
         for row in recovered:
-            update = Update.de_json(json.loads(row.body), self.application.bot)
+            try:
+                update = Update.de_json(json.loads(row.body), self.application.bot)
+            except Exception as exc:  # e.g. stored by an older version: never block the start
+                log.exception("inbox: update %s cannot be read back", row.update_id)
+                await self.inbox.mark_handled(row.update_id, f"unreadable: {exc!r}")
+                continue
             self._submit(row.chat_key, update, recovered=True)
         self._housekeeping = asyncio.create_task(self._prune_regularly())
 

@@ -13,7 +13,7 @@ import pytest
 from telegram import Update
 
 from bot.dispatch import Dispatcher, chat_key
-from bot.inbox import Inbox
+from bot.inbox import Inbox, InboxRow
 from db import Database
 
 Handler = Callable[[Update], Awaitable[None]]
@@ -201,3 +201,20 @@ def test_the_ordering_key_is_the_chat_else_the_user() -> None:
         None,
     )
     assert chat_key(inline) == 77
+
+
+async def test_an_unreadable_stored_row_does_not_block_the_start(db: Database) -> None:
+    inbox = Inbox(db)
+    await inbox.store([InboxRow(1, 5, "{not json"), InboxRow(2, 5, message(2, 5).to_json())])
+    handled: list[int] = []
+
+    async def handler(update: Update) -> None:
+        handled.append(update.update_id)
+
+    dispatcher = make(db, handler)
+    await dispatcher.start()
+    await dispatcher.idle()
+    await dispatcher.stop()
+    assert handled == [2]
+    row = await db.fetchone("SELECT handled_at, error FROM inbox WHERE update_id = 1")
+    assert row["handled_at"] and row["error"].startswith("unreadable")
