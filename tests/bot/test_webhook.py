@@ -4,8 +4,12 @@ update is stored in the inbox before the 200 that tells Telegram it arrived."""
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import socket
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +18,7 @@ import httpx
 import pytest
 from telegram.ext import Application
 
+from bot import PROJECT_ROOT
 from bot.app import build_application
 from bot.cli import ALLOWED_UPDATES
 from bot.services.knowledge import LiveKnowledge
@@ -164,3 +169,39 @@ async def test_an_update_is_stored_before_200_and_handled_after_a_crash(
         await server.close()
     [(_, handled_at)] = inbox_rows(hook_settings)
     assert handled_at is not None
+
+
+def test_python_m_bot_run_serves_the_webhook_and_stops_on_sigterm(
+    api: FakeBotApi, fast_tmp: Path
+) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "BOT_TOKEN": TOKEN,
+        "BOT_API_BASE_URL": api.base_url,
+        "BOT_API_FILE_URL": api.file_url,
+        "BOT_DATABASE_PATH": str(fast_tmp / "bot.sqlite3"),
+        "BOT_WEBHOOK_URL": "https://bot.example.go.id/tg/hook",
+        "BOT_WEBHOOK_SECRET": SECRET,
+        "BOT_WEBHOOK_PORT": str(port),
+        "PYTHONPATH": str(PROJECT_ROOT),
+    }
+    log = fast_tmp / "bot.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"], cwd=fast_tmp, env=env, stdout=out, stderr=out
+        )
+    try:
+        assert api.wait_for(lambda: any(c.method == "setWebhook" for c in api.calls), 30), (
+            log.read_text()
+        )
+        update = an_update(api, "/start")
+        url = f"http://127.0.0.1:{port}/tg/hook"
+        assert httpx.post(url, json=update, headers={SECRET_HEADER: SECRET}).status_code == 200
+        assert api.wait_for(lambda: bool(answers_to(api, WARGA)), 10), log.read_text()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 0, log.read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
