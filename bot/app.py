@@ -39,10 +39,11 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.delivery import OutboxWorker
+from bot.heartbeat import HEARTBEAT_SECONDS, heartbeat_path, write_heartbeat
 from bot.offline.local_api import LocalBotApi
 from bot.presentation import callbacks
 from bot.services.calendar import WorkingCalendar
-from bot.services.complaints import ComplaintService
+from bot.services.complaints import ComplaintService, utcnow
 from bot.services.deadlines import DeadlineService
 from bot.services.knowledge import LiveKnowledge
 from bot.services.outbox import Outbox
@@ -213,6 +214,21 @@ async def run_deadlines(context: ContextTypes.DEFAULT_TYPE) -> None:
     await services.outbox.prune(deadlines.clock() - OUTBOX_KEEP)
 
 
+async def beat(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The heartbeat job (see bot.heartbeat): proves the loop, the job queue and the
+    database are alive, with the outbox's rows counted by state for a human to read."""
+    services: Services = context.application.bot_data[SERVICES_KEY]
+    path = heartbeat_path(services.settings.database_path)
+    if path is None:
+        return
+    rows = await services.db.fetchall("SELECT state, COUNT(*) FROM outbox GROUP BY state")
+    outbox = {str(state): int(count) for state, count in rows}
+    try:
+        await asyncio.to_thread(write_heartbeat, path, utcnow(), {"outbox": outbox})
+    except OSError as exc:  # a full disk must not kill the job queue; health will notice
+        log.error("cannot write the heartbeat %s: %s", path, exc)
+
+
 async def set_commands(application: Application) -> None:
     """Command menus per audience. A failure is logged, never fatal: the bot works without."""
     services: Services = application.bot_data[SERVICES_KEY]
@@ -269,6 +285,9 @@ async def _start_services(application: Application) -> None:
         if application.job_queue is not None:
             application.job_queue.run_repeating(
                 run_deadlines, interval=DEADLINE_JOB_SECONDS, first=30, name="deadlines"
+            )
+            application.job_queue.run_repeating(
+                beat, interval=HEARTBEAT_SECONDS, first=0, name="heartbeat"
             )
         await set_commands(application)
         reload_on_sighup(application)

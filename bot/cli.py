@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import logging
 import sys
@@ -59,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
     un = sub.add_parser("unanswered", help="questions the bot could not answer, most asked first")
     un.add_argument("--limit", type=int, default=30)
+    sub.add_parser(
+        "health",
+        help="exit 0 when the running bot's heartbeat is fresh and its database current "
+        "(for Docker's HEALTHCHECK and monitoring)",
+    )
     rp = sub.add_parser("report", help="the monthly report for the council, as one HTML file")
     rp.add_argument(
         "--month", default=None, help="YYYY-MM (default: the last full month; 'ini': this one)"
@@ -114,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_unanswered(settings, args.limit))
         if command == "report":
             return asyncio.run(_report(settings, args.month, args.out))
+        if command == "health":
+            return _health(settings)
     except SettingsError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
@@ -124,6 +132,24 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 1
     return 2
+
+
+def _health(settings: Settings) -> int:
+    from bot.heartbeat import database_problem, heartbeat_path, read_health
+    from db.database import migration_files
+
+    problem = database_problem(settings.database_path, len(migration_files()))
+    if problem is not None:
+        print(f"unhealthy: {problem}")
+        return 1
+    health = read_health(heartbeat_path(settings.database_path), dt.datetime.now(dt.UTC))
+    outbox = health.details.get("outbox") or {}
+    backlog = ", ".join(f"{state} {count}" for state, count in sorted(dict(outbox).items()))
+    print(
+        f"{'healthy' if health.healthy else 'unhealthy'}: {health.reason}"
+        + (f"; outbox: {backlog}" if backlog else "")
+    )
+    return 0 if health.healthy else 1
 
 
 class _Broken(Exception):
@@ -292,37 +318,36 @@ def _holdout(settings: Settings, folds: int, fail_under: float | None, worst: in
 
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+BAD_TOKEN_EXIT = 3  # exit status when Telegram refuses the token
 
 
 def _run(settings: Settings) -> int:
+    from telegram.error import InvalidToken
+
     from bot.app import build_application
 
     settings.require_token()
-    application = build_application(settings, knowledge=_knowledge(settings))
     if settings.webhook_url:
-        # Behind a reverse proxy: the proxy terminates TLS at webhook_url and forwards to
-        # webhook_listen:webhook_port; Telegram's secret token header is checked by PTB.
-        path = settings.webhook_url.split("://", 1)[1].partition("/")[2]
-        log.info(
-            "starting the bot with a webhook on %s:%d/%s",
-            settings.webhook_listen,
-            settings.webhook_port,
-            path,
-        )
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=path,
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-            allowed_updates=ALLOWED_UPDATES,
-        )
-        return 0
-    from bot.polling import poll
+        settings.require_webhook_secret()  # before anything starts
+    application = build_application(settings, knowledge=_knowledge(settings))
+    try:
+        if settings.webhook_url:
+            from bot.webhook import serve_webhook
 
-    log.info("starting the bot with long polling")
-    asyncio.run(poll(application, ALLOWED_UPDATES))
+            log.info("starting the bot with a webhook at %s", settings.webhook_url)
+            asyncio.run(serve_webhook(application, ALLOWED_UPDATES))
+        else:
+            from bot.polling import poll
+
+            log.info("starting the bot with long polling")
+            asyncio.run(poll(application, ALLOWED_UPDATES))
+    except InvalidToken as exc:
+        # The one failure a restart cannot fix (deploy/ does not restart on this status).
+        print(
+            f"Error: Telegram refused BOT_TOKEN ({exc}): copy the token again from @BotFather.",
+            file=sys.stderr,
+        )
+        return BAD_TOKEN_EXIT
     return 0
 
 

@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     flood_messages: int = Field(default=20, ge=3, description="Messages per minute per resident.")
+    # Updates of different chats handled at the same time; one chat's are always in order.
+    update_concurrency: int = Field(default=16, ge=1, le=1000)
     api_base_url: str = Field(default="https://api.telegram.org/bot")
     api_file_url: str = Field(default="https://api.telegram.org/file/bot")
     log_level: str = Field(default="INFO")
@@ -161,6 +163,17 @@ class Settings(BaseSettings):
                 "in .env (see .env.example), or use `python -m bot chat` to try it offline."
             )
         return self.token.get_secret_value()
+
+    def require_webhook_secret(self) -> str:
+        """Webhook mode without a secret would take updates "from" anyone who finds the URL."""
+        if self.webhook_secret is None:
+            raise SettingsError(
+                "Setting BOT_WEBHOOK_SECRET is missing: webhook mode (BOT_WEBHOOK_URL is set) "
+                "needs a secret token so that only Telegram can post updates, so put one in "
+                ".env (letters, digits, _ and -) or leave BOT_WEBHOOK_URL empty to use long "
+                "polling."
+            )
+        return self.webhook_secret.get_secret_value()
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -4,6 +4,7 @@ loaded once per session."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
@@ -15,6 +16,7 @@ from bot import PROJECT_ROOT
 from bot.app import build_application, running
 from bot.offline.local_api import ApiCall, LocalBotApi
 from bot.offline.simulator import RESIDENT, Person, Simulator
+from bot.services.calendar import WorkingCalendar
 from bot.services.knowledge import LiveKnowledge
 from bot.services.regions import Regions
 from bot.settings import Settings
@@ -54,6 +56,18 @@ def settings(fast_tmp: Path) -> Settings:
         database_path=fast_tmp / "bot.sqlite3",
         admin_ids=[4242],
     )
+
+
+def plain_friday() -> dt.datetime:
+    """09:00 UTC on a Friday at least a week ahead whose next three weekdays are working days
+    in the shipped calendar: deadline tests need a clock after the rows written "now", and a
+    fixed date would pass out of the future."""
+    calendar = WorkingCalendar.load(PROJECT_ROOT / "data" / "holidays.yaml", today=dt.date.today())
+    day = dt.date.today() + dt.timedelta(days=7)
+    day += dt.timedelta(days=(4 - day.weekday()) % 7)
+    while not all(calendar.is_working_day(day + dt.timedelta(days=n)) for n in (0, 3, 4, 5)):
+        day += dt.timedelta(days=7)
+    return dt.datetime(day.year, day.month, day.day, 9, 0, tzinfo=dt.UTC)
 
 
 ADMIN = Person(id=4242, first_name="Admin", last_name="Kominfostan")

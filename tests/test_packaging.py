@@ -64,3 +64,25 @@ def test_the_shipped_data_is_a_package_of_the_wheel() -> None:
     assert PACKAGE_DIRS["bot.defaults"] == "data"
     for name in ("opd.yaml", "categories.yaml", "holidays.yaml", "regions"):
         assert (source_dir("bot.defaults") / name).exists(), name
+
+
+def test_the_container_image_is_built_from_every_package_and_runs_safely() -> None:
+    """The Dockerfile copies each top-level package and the data it ships, runs as a
+    non-root user, keeps the database in the volume and checks health with the bot's own
+    heartbeat. (Building the image needs a Docker daemon; this checks what it would read.)"""
+    lines = (PROJECT_ROOT / "Dockerfile").read_text(encoding="utf-8").splitlines()
+    copied = {
+        line.split()[1] for line in lines if line.startswith("COPY ") and "--from" not in line
+    }
+    assert {*TOP_LEVEL, "data", "pyproject.toml"} <= copied
+    run_stage = lines[max(i for i, line in enumerate(lines) if line.startswith("FROM ")) :]
+    users = [line.split()[1] for line in run_stage if line.startswith("USER ")]
+    assert users and users[-1] not in ("root", "0")
+    assert any(line.startswith("VOLUME") and "/data" in line for line in run_stage)
+    assert any("BOT_DATABASE_PATH=/data/" in line for line in run_stage)
+    healthcheck = " ".join(
+        run_stage[next(i for i, text in enumerate(run_stage) if "HEALTHCHECK" in text) :][:2]
+    )
+    assert '"bot", "health"' in healthcheck
+    ignored = (PROJECT_ROOT / ".dockerignore").read_text(encoding="utf-8").split()
+    assert ".env" in ignored and "*.sqlite3*" in ignored  # no secrets or data in the image

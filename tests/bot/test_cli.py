@@ -19,9 +19,11 @@ def run(
     stdin: str | None = None,
     env: dict[str, str] | None = None,
     cwd: Path = PROJECT_ROOT,
+    keep_token: bool = False,
 ) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
-    full_env.pop("BOT_TOKEN", None)
+    if not keep_token:
+        full_env.pop("BOT_TOKEN", None)
     full_env["PYTHONPATH"] = str(PROJECT_ROOT)
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
@@ -130,8 +132,11 @@ def test_run_uses_polling_or_the_webhook_when_configured(
     async def fake_poll(application: Application, allowed: list[str]) -> None:
         seen["polling"] = {"allowed_updates": allowed}
 
+    async def fake_webhook(application: Application, allowed: list[str]) -> None:
+        seen["webhook"] = {"allowed_updates": allowed}
+
     monkeypatch.setattr("bot.polling.poll", fake_poll)
-    monkeypatch.setattr(Application, "run_webhook", lambda self, **kw: seen.update(webhook=kw))
+    monkeypatch.setattr("bot.webhook.serve_webhook", fake_webhook)
     monkeypatch.setenv("BOT_TOKEN", "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
     monkeypatch.setenv("BOT_DATABASE_PATH", str(tmp_path / "x.sqlite3"))
     assert cli.main(["run"]) == 0
@@ -139,10 +144,25 @@ def test_run_uses_polling_or_the_webhook_when_configured(
     monkeypatch.setenv("BOT_WEBHOOK_URL", "https://bot.example.go.id/telegram/hook")
     monkeypatch.setenv("BOT_WEBHOOK_SECRET", "rahasia-123")
     assert cli.main(["run"]) == 0
-    hook = seen["webhook"]
-    assert hook["url_path"] == "telegram/hook" and hook["secret_token"] == "rahasia-123"
-    assert hook["listen"] == "127.0.0.1" and hook["port"] == 8443
-    assert hook["webhook_url"] == "https://bot.example.go.id/telegram/hook"
+    assert "callback_query" in seen["webhook"]["allowed_updates"]
+
+
+def test_webhook_mode_without_a_secret_refuses_to_start(tmp_path: Path) -> None:
+    result = run(
+        "run",
+        env={
+            "BOT_TOKEN": "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "BOT_WEBHOOK_URL": "https://bot.example.go.id/telegram/hook",
+            "BOT_WEBHOOK_SECRET": "",
+            "BOT_DATABASE_PATH": str(tmp_path / "w.sqlite3"),
+            # Nothing may be contacted: a start would fail on this address, not refuse.
+            "BOT_API_BASE_URL": "http://127.0.0.1:9/bot",
+        },
+        keep_token=True,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "BOT_WEBHOOK_SECRET" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1  # one sentence
 
 
 def test_export_and_unanswered_commands(tmp_path: Path) -> None:

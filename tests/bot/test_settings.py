@@ -28,6 +28,7 @@ def test_admin_ids_from_a_comma_list(monkeypatch: pytest.MonkeyPatch) -> None:
         ("BOT_TOKEN", "not-a-token", "BOT_TOKEN"),
         ("BOT_LOG_LEVEL", "LOUD", "BOT_LOG_LEVEL"),
         ("BOT_API_BASE_URL", "ftp://x", "BOT_API_BASE_URL"),
+        ("BOT_UPDATE_CONCURRENCY", "0", "BOT_UPDATE_CONCURRENCY"),
     ],
 )
 def test_bad_setting_fails_with_one_sentence_naming_it(
@@ -59,6 +60,22 @@ def test_env_example_loads_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = load_settings(_env_file=PROJECT_ROOT / ".env.example")
     assert settings.token is None and settings.admin_chat_id is None
     assert settings.webhook_url is None and settings.flood_messages == 20
+    assert settings.update_concurrency == 16
+
+
+def test_update_concurrency_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_UPDATE_CONCURRENCY", "1")
+    assert load_settings(_env_file=None).update_concurrency == 1
+
+
+def test_webhook_mode_needs_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_WEBHOOK_URL", "https://bot.example.go.id/hook")
+    monkeypatch.setenv("BOT_WEBHOOK_SECRET", "")
+    with pytest.raises(SettingsError) as info:
+        load_settings(_env_file=None).require_webhook_secret()
+    assert "BOT_WEBHOOK_SECRET" in str(info.value) and "\n" not in str(info.value)
+    monkeypatch.setenv("BOT_WEBHOOK_SECRET", "abc_DEF-123")
+    assert load_settings(_env_file=None).require_webhook_secret() == "abc_DEF-123"
 
 
 def test_webhook_must_be_https(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,7 +8,7 @@ from bot.offline.simulator import RESIDENT
 from bot.presentation import texts
 from bot.services.complaints import Officer
 from bot.services.deadlines import DeadlineService
-from tests.conftest import ADMIN, Harness
+from tests.conftest import ADMIN, Harness, plain_friday
 from tests.handlers.test_complaint_flow import file_complaint
 
 GROUP = -1001000000001
@@ -89,10 +89,10 @@ async def test_silent_selesai_is_closed_after_ten_working_days(bot: Harness) -> 
 
 async def test_working_days_skip_the_weekend_for_the_accept_deadline(bot: Harness) -> None:
     # A Friday after today: rows written now are due by then.
-    friday = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC)
+    friday = plain_friday()
     clocked(bot, friday)
     ticket = await delivered(bot)
     complaint = await bot.services.complaints.by_ticket(ticket)
     # Delivered Friday: three working days later is Wednesday.
-    assert complaint.due_at.astimezone(dt.UTC).date() == dt.date(2026, 12, 9)
+    assert complaint.due_at.astimezone(dt.UTC).date() == (friday + dt.timedelta(days=5)).date()
     assert texts.STATUS_LABELS[complaint.status] == "Diteruskan ke dinas"

@@ -14,11 +14,11 @@ from bot.offline.simulator import RESIDENT
 from bot.services.calendar import format_date
 from faq.formatting import plain_text
 from tests.bot.services.test_deadlines import clocked
-from tests.conftest import Harness
+from tests.conftest import Harness, plain_friday
 from tests.handlers.test_complaint_flow import file_complaint
 
 GROUP = -1001000000031
-FRIDAY = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC)
+FRIDAY = plain_friday()
 TOLD = re.compile(r"paling lambat:? (\w+, \d+ \w+ \d{4})")
 
 
