@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     flood_messages: int = Field(default=20, ge=3, description="Messages per minute per resident.")
+    group_flood_messages: int = Field(
+        default=30, ge=3, description="Updates per minute per group; beyond, dropped silently."
+    )
     api_base_url: str = Field(default="https://api.telegram.org/bot")
     api_file_url: str = Field(default="https://api.telegram.org/file/bot")
     log_level: str = Field(default="INFO")
