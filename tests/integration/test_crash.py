@@ -359,11 +359,14 @@ class Resident:
         new = [c for c in inbox if c.seq > self.seen_seq]
         if new and now - new[-1].at < SETTLE:
             return
+        if self.question is None:  # it may have come while the flow was still going
+            asked = [c for c in inbox if QUESTION_MARK in c.text and self.ticket in c.text]
+            self.question = asked[0].message_id if asked else None
         for call in new:
             self.seen_seq = call.seq
             self.transcript.append(f"  bot#{call.message_id}: {call.text[:70]!r}")
-            if QUESTION_MARK in call.text and self.question is None:
-                self.question = call.message_id
+            if QUESTION_MARK in call.text:
+                continue
             elif self.replies and call.seq > self.reply_seq:
                 if RELAYED_TO_OFFICER in call.text:
                     self.reply_acked = True
