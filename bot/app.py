@@ -42,6 +42,7 @@ from bot.delivery import OutboxWorker
 from bot.heartbeat import HEARTBEAT_SECONDS, heartbeat_path, write_heartbeat
 from bot.offline.local_api import LocalBotApi
 from bot.presentation import callbacks
+from bot.services import applied_updates
 from bot.services.calendar import WorkingCalendar
 from bot.services.complaints import ComplaintService, utcnow
 from bot.services.deadlines import DeadlineService
@@ -227,6 +228,7 @@ async def run_deadlines(context: ContextTypes.DEFAULT_TYPE) -> None:
     control.forget_idle()
     context.application.bot_data[GROUP_GUARD_KEY].flood.forget_idle()
     await services.outbox.prune(deadlines.clock() - OUTBOX_KEEP)
+    await services.complaints.updates.prune(deadlines.clock() - applied_updates.KEEP)
 
 
 async def beat(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -19,7 +19,6 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from contextvars import ContextVar
 from pathlib import Path
 
 import aiosqlite
@@ -56,9 +55,9 @@ class Database:
         # transactions take turns. Never open a transaction inside another one (it would
         # wait forever).
         self._write_lock = asyncio.Lock()
-        # Set in the task (and the tasks it starts) that holds the write transaction: its
-        # reads go to the write connection, to see its own uncommitted writes.
-        self._in_transaction: ContextVar[bool] = ContextVar(f"in_transaction_{id(self)}")
+        # The task holding the write transaction: its reads go to the write connection, to
+        # see its own uncommitted writes. Any other task reads the last committed state.
+        self._owner: asyncio.Task | None = None
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -126,7 +125,7 @@ class Database:
         officer actions or the outbox.
         """
         async with self._write_lock:
-            token = self._in_transaction.set(True)
+            self._owner = asyncio.current_task()
             if not durable and self.synchronous != "NORMAL":
                 await self.conn.execute("PRAGMA synchronous=NORMAL")
             try:
@@ -140,11 +139,11 @@ class Database:
             finally:
                 if not durable and self.synchronous != "NORMAL":
                     await self.conn.execute(f"PRAGMA synchronous={self.synchronous}")
-                self._in_transaction.reset(token)
+                self._owner = None
 
     async def fetchall(self, sql: str, params: tuple | dict = ()) -> list[aiosqlite.Row]:
         """Rows of a read: the last committed state (plus this task's own open transaction)."""
-        if self._in_transaction.get(False):
+        if self._owner is not None and self._owner is asyncio.current_task():
             return list(await self.conn.execute_fetchall(sql, params))
         if self._reader is not None:
             # One trip to aiosqlite's thread instead of three (execute, fetch, close).
