@@ -36,7 +36,7 @@ previous one's backlog drained (Telegram holds no update, nobody waits; at most 
    time; officers' presses come on top); time-to-reply p50/p99;
 2. **10 upd/s + hostile group**: the same, while the stranger spams;
 3. **throughput**: every resident acts as soon as they are ready; resident replies per
-   second sustained over the phase (answers that come after its end, up to 10 s, count).
+   second sustained over the phase (answers Telegram accepted within it).
 
 Time-to-reply: from the moment Telegram has a resident's update (it is enqueued) to the
 first message the bot sends (or edits) in that resident's chat, as Telegram accepted it
@@ -231,8 +231,9 @@ class Officer:
 @dataclass
 class PhaseResult:
     seconds: float
+    end: float = math.inf
     actions: int = 0
-    replies: int = 0
+    replies: int = 0  # answers that came within the phase
     waits: list[float] = field(default_factory=list)
     unanswered: int = 0
     deferred: int = 0  # the schedule wanted an action and no resident was ready
@@ -336,7 +337,7 @@ class Run:
                 continue
             waited = resident.answered(call, now)
             if waited is not None and result is not None:
-                result.replies += 1
+                result.replies += call.at <= result.end
                 result.waits.append(waited)
 
     def _expire(self, now: float, result: PhaseResult | None) -> None:
@@ -365,9 +366,9 @@ class Run:
     def phase(self, seconds: float, *, rate: float | None, hostile: bool = False) -> PhaseResult:
         """Residents act for `seconds` (as soon as ready when `rate` is None), then the
         answers still owed are awaited (up to NO_REPLY_S) and counted in this phase."""
-        result = PhaseResult(seconds)
         start = time.monotonic()
         end = start + seconds
+        result = PhaseResult(seconds, end)
         next_action = start
         next_spam = start
         while True:
