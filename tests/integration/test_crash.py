@@ -10,7 +10,11 @@ with a question, which the bot relays to the resident, who replies to it, which 
 relays back under the card (relays both ways). Meanwhile the bot is killed with SIGKILL
 at seeded random moments (during start-up, right after it did something while serving,
 mid-transaction and mid-send) and restarted at once, at least 20 times; a final clean run
-lets the outbox drain and the bot is stopped with SIGTERM.
+lets the outbox drain and the bot is stopped with SIGTERM. A stretch in the middle of the
+run (WEBHOOK_KILLS kills) runs the bot in webhook mode: the fake POSTs each update to the
+bot's webhook server with the secret header and forgets it only on a 200, so kills hit
+requests mid-way; the bot switches to webhook mode and back to polling on the same
+database.
 
 The default run (10 residents, 20 kills) takes about a minute; the soak
 (`pytest -m soak`, 40 residents, 40 kills) is excluded from the default run and run by
@@ -58,6 +62,7 @@ import os
 import random
 import re
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -86,12 +91,15 @@ TOKEN = "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 ADMIN = User(4242, "Admin", "Kominfostan")
 TICKET = re.compile(r"DS-[23456789A-HJKMNP-TW-Z]{6}")
 SEED = 20261128
+WEBHOOK_PATH = "tg/hook"
+WEBHOOK_SECRET = "rahasia-uji-crash-42"
 
 # Seconds of bot uptime without an answer, once the bot has taken (confirmed) the update,
 # before a person repeats: only a message lost in a crash is repeated, so repeats do not
 # pile up behind a backlog the restarted bot is still working through.
 RETRY_AFTER = 2.0
 SETTLE = 0.1  # the bot often answers with two messages in a row
+WEBHOOK_KILLS = 5  # kills while the bot runs in webhook mode, mid-run
 MAX_ATTEMPTS = 4  # a person gives up repeating a relayed message after this many tries
 
 
@@ -198,15 +206,30 @@ class BotProcess:
         self.generation = 0
         self.spawned_at = 0.0
         self.kills = 0
+        self.webhook = False
+        self.webhook_kills = 0
 
-    def start(self) -> None:
+    def start(self, *, webhook: bool = False) -> None:
+        """Start `python -m bot run`: long polling, or with `webhook` its webhook server
+        (the fake then POSTs updates to it, retrying until it answers 200)."""
         self.generation += 1
         self.api.bot_started(self.generation)
+        env = dict(self.env)
+        if webhook:
+            port = free_port()
+            env.update(
+                BOT_WEBHOOK_URL=f"https://bot.example.go.id/{WEBHOOK_PATH}",
+                BOT_WEBHOOK_SECRET=WEBHOOK_SECRET,
+                BOT_WEBHOOK_LISTEN="127.0.0.1",
+                BOT_WEBHOOK_PORT=str(port),
+            )
+            self.api.webhook_target = f"http://127.0.0.1:{port}/{WEBHOOK_PATH}"
+        self.webhook = webhook
         with open(self.workdir / f"bot-{self.generation:02d}.log", "wb") as out:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "bot", "run"],
                 cwd=PROJECT_ROOT,
-                env=self.env,
+                env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
@@ -234,6 +257,7 @@ class BotProcess:
         self.proc.wait(10)
         self.api.bot_killed()
         self.kills += 1
+        self.webhook_kills += self.webhook
 
     def terminate(self) -> int:
         assert self.proc is not None
@@ -245,6 +269,12 @@ class BotProcess:
         if not path.exists():
             return ""
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 @contextmanager
@@ -619,7 +649,9 @@ class Crasher:
         bot = self.bot
         if self.restart_at is not None:
             if now >= self.restart_at:
-                bot.start()
+                # A stretch of the run in webhook mode (switching there and back, as an
+                # operator might): its kills hit the webhook server mid-request too.
+                bot.start(webhook=self.kills // 2 <= bot.kills < self.kills // 2 + WEBHOOK_KILLS)
                 self.restart_at = None
                 if bot.kills < self.kills:
                     self.plan()
@@ -790,6 +822,7 @@ def crash_run(tmp_path: Path, scale: Scale) -> None:
         report = check_database(bot.db_path, api, residents, officers)
         report.update(
             kills=bot.kills,
+            webhook_kills=bot.webhook_kills,
             kill_moments=dict(crasher.moments),
             runtime_s=round(elapsed, 1),
             resident_repeats=sum(r.repeats for r in residents),
@@ -807,6 +840,7 @@ def crash_run(tmp_path: Path, scale: Scale) -> None:
         )
         print("\ncrash test:", ", ".join(f"{k}={v}" for k, v in report.items()))
         assert bot.kills >= 20
+        assert bot.webhook_kills >= 1
         assert report["relays_to_resident_acked"] > 0 and report["relays_to_group_acked"] > 0
 
 
