@@ -3,7 +3,8 @@
 Run from the project root:
 
     .venv/bin/python bench/bench_load.py --quick   # about 2 minutes
-    .venv/bin/python bench/bench_load.py           # about 5 minutes
+    .venv/bin/python bench/bench_load.py           # about 6 minutes
+    .venv/bin/python bench/bench_load.py --main main   # also today's main, a third column
 
 The bot runs as a subprocess, with its production settings (python-telegram-bot's rate
 limiter, flood control, WAL + synchronous=FULL), polling with getUpdates long polls, against
@@ -83,6 +84,8 @@ GROUPS = {
 OFFICER_GROUPS = ("dlh", "sdabmbk", "dishub", "satpolpp")
 NO_REPLY_S = 10.0  # an action unanswered this long counts as this long
 THINK = (3.2, 4.5)  # seconds a resident reads and types before acting again
+PRESS = (1.0, 2.0)  # seconds before pressing a button of the complaint flow
+COMPLAINT_SHARE = 0.4  # of the scheduled actions, when a resident in a complaint flow is ready
 RATE = 10.0  # resident updates a second in the latency phases
 VISIBLE_TO_RESIDENT = frozenset({"sendMessage", "sendPhoto", "editMessageText"})
 
@@ -202,7 +205,8 @@ class Resident:
             return None
         waited = call.at - self.sent_at
         self.sent_at = None
-        self.ready_at = now + self.rng.uniform(*THINK)
+        pressing = self.complaint is not None and bool(call.buttons)
+        self.ready_at = now + self.rng.uniform(*(PRESS if pressing else THINK))
         return waited
 
 
@@ -247,7 +251,10 @@ class PhaseResult:
 
 
 class Run:
-    def __init__(self, env: dict[str, str], residents: int, seed: int, workdir: Path) -> None:
+    def __init__(
+        self, env: dict[str, str], residents: int, seed: int, workdir: Path, root: Path
+    ) -> None:
+        self.root = root
         self.rng = random.Random(seed)
         self.api = TelegramLikeApi(TOKEN, max_poll_seconds=10.0, seed=seed).start()
         self.workdir = workdir
@@ -260,7 +267,7 @@ class Run:
             "BOT_ADMIN_IDS": str(ADMIN.id),
             "BOT_LOG_LEVEL": "INFO",
             "BOT_WEBHOOK_URL": "",
-            "PYTHONPATH": str(PROJECT_ROOT),
+            "PYTHONPATH": str(root),
             **env,
         }
         for name in ("BOT_ADMIN_CHAT_ID", "BOT_UPDATE_CONCURRENCY", "BOT_FLOOD_MESSAGES"):
@@ -289,7 +296,7 @@ class Run:
         with open(self.workdir / "bot.log", "wb") as out:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "bot", "run"],
-                cwd=PROJECT_ROOT,
+                cwd=self.root,
                 env=self.env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -391,6 +398,9 @@ class Run:
                 while next_action <= now:
                     next_action += 1.0 / rate
                     ready = [r for r in self.residents if r.ready(now)]
+                    filing = [r for r in ready if r.complaint is not None]
+                    if filing and self.rng.random() < COMPLAINT_SHARE:
+                        ready = filing
                     if not ready:
                         result.deferred += 1
                         continue
@@ -406,9 +416,19 @@ class Run:
         return result
 
 
-def run_variant(label: str, env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix=f"bench-load-{label}-") as tmp:
-        run = Run(env, args.residents, args.seed, Path(tmp))
+def run_variant(
+    label: str, env: dict[str, str], args: argparse.Namespace, ref: str | None = None
+) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+        root = PROJECT_ROOT
+        if ref is not None:  # another version of the code, e.g. today's main
+            root = Path(tmp) / "code"
+            root.mkdir()
+            archive = subprocess.run(
+                ["git", "archive", ref], cwd=PROJECT_ROOT, capture_output=True, check=True
+            )
+            subprocess.run(["tar", "-x", "-C", str(root)], input=archive.stdout, check=True)
+        run = Run(env, args.residents, args.seed, Path(tmp), root)
         try:
             run.start()
             # The throughput phase goes last: the backlog it leaves must not slow the others.
@@ -517,18 +537,25 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="shorter phases: about 2 minutes")
     parser.add_argument("--residents", type=int, default=120)
     parser.add_argument("--seed", type=int, default=20261207)
+    parser.add_argument(
+        "--main",
+        metavar="REF",
+        help="also run this git revision's code (e.g. main) as a third column",
+    )
     args = parser.parse_args()
-    args.seconds = 10.0 if args.quick else 40.0
+    args.seconds = 10.0 if args.quick else 30.0
     args.warmup = 2.0 if args.quick else 5.0
     args.drain = 10.0 if args.quick else 60.0
 
     from bot.settings import Settings
 
     has_setting = "update_concurrency" in Settings.model_fields
-    variants = [
-        ("baseline (BOT_UPDATE_CONCURRENCY=1)", {"BOT_UPDATE_CONCURRENCY": "1"}),
-        ("new (default)", {}),
+    variants: list[tuple[str, dict[str, str], str | None]] = [
+        ("baseline (BOT_UPDATE_CONCURRENCY=1)", {"BOT_UPDATE_CONCURRENCY": "1"}, None),
+        ("new (default)", {}, None),
     ]
+    if args.main:
+        variants.insert(0, (f"code of {args.main}", {}, args.main))
     print("\n".join(machine_info(fsync=False)))
     if not has_setting:
         print("BOT_UPDATE_CONCURRENCY does not exist in this code: both run the same handling")
@@ -537,9 +564,9 @@ def main() -> None:
         f"limits 30/s overall, 20/min per group, 1/s per private chat (burst 3)"
     )
     results = []
-    for label, env in variants:
+    for label, env, ref in variants:
         started = time.monotonic()
-        results.append(run_variant(label, env, args))
+        results.append(run_variant(label, env, args, ref))
         print(f"{label}: {time.monotonic() - started:.0f} s", flush=True)
     print()
     print(report(results))
