@@ -28,6 +28,11 @@ OPD_GROUP_NONE = "belum terhubung"
 OUTBOX_PARKED_HEADER = "\n<b>Pesan tertahan</b> (tidak bisa dikirim): {count}. Terbaru:"
 OUTBOX_PARKED_ITEM = "• {kind}: {reason}"
 OPD_GROUP_LINKED = "terhubung"
+# /tertahan: messages held back (refused by Telegram, or uncertain whether they arrived)
+HELD_NOTICE = (
+    "⚠️ Ada {count} pesan yang tertahan (tidak terkirim atau tidak pasti terkirim). "
+    "Ketik /tertahan untuk melihat dan mengirim ulang."
+)
 RELOAD_OK = "✅ FAQ dimuat ulang: {topics} topik. Perubahan sudah berlaku."
 RELOAD_FAILED = (
     "❌ FAQ tidak dimuat ulang karena ada masalah; FAQ lama tetap dipakai.\n"
