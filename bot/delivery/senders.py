@@ -282,6 +282,8 @@ class Kind:
     # Essential rows of a complaint go out in order. An optional one (a copy of a photo,
     # the map pin) is nice to have: it waits its turn, but nothing waits for it.
     essential: bool = True
+    # Who receives it: "group" (the complaint's OPD group), "resident" or "admin".
+    audience: str = "group"
 
 
 KINDS: dict[str, Kind] = {
@@ -294,12 +296,12 @@ KINDS: dict[str, Kind] = {
     "reminder": Kind(send_reminder),
     "relay_to_group": Kind(send_relay_to_group),
     # residents
-    "notify": Kind(send_notify),
-    "relay_to_resident": Kind(send_relay_to_resident),
+    "notify": Kind(send_notify, audience="resident"),
+    "relay_to_resident": Kind(send_relay_to_resident, audience="resident"),
     # admins
-    "escalation": Kind(send_escalation),
-    "triage_notice": Kind(send_triage_notice),
-    HELD_NOTICE: Kind(send_held_notice),
+    "escalation": Kind(send_escalation, audience="admin"),
+    "triage_notice": Kind(send_triage_notice, audience="admin"),
+    HELD_NOTICE: Kind(send_held_notice, audience="admin"),
 }
 IDEMPOTENT_KINDS = frozenset(name for name, kind in KINDS.items() if kind.idempotent)
 OPTIONAL_KINDS = frozenset(name for name, kind in KINDS.items() if not kind.essential)
