@@ -26,8 +26,7 @@ OPD_LIST_HEADER = "<b>Daftar OPD</b> (id — nama — grup — terbuka/lewat bat
 OPD_LIST_ITEM = "• <code>{id}</code> — {name} — {group} — {open}/{overdue}/{done}"
 OPD_GROUP_NONE = "belum terhubung"
 OUTBOX_PARKED_HEADER = (
-    "\n<b>Pesan tertahan</b> (tidak bisa dikirim): {count}. Kirim ulang lewat /tertahan. "
-    "Terbaru:"
+    "\n<b>Pesan tertahan</b> (tidak bisa dikirim): {count}. Kirim ulang lewat /tertahan. Terbaru:"
 )
 OUTBOX_PARKED_ITEM = "• {kind}: {reason}"
 OPD_GROUP_LINKED = "terhubung"
