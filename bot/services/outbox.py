@@ -76,22 +76,13 @@ class HeldRow:
     parts_sent: int
 
 
-def _in(kinds: Iterable[str]) -> tuple[str, tuple[str, ...]]:
-    """`(?, ?, ...)` and its parameters; `('')` for none, which matches no kind."""
-    values = tuple(sorted(kinds))
-    return "(" + (",".join("?" for _ in values) or "''") + ")", values
-
-
-def _sendable(optional: Iterable[str]) -> tuple[str, tuple[str, ...]]:
-    """SQL condition on row `o`: no earlier unfinished row of its complaint holds it back.
-    An essential row waits only for earlier essential rows; an optional one for any."""
-    kinds, params = _in(optional)
-    sql = (
-        "NOT EXISTS (SELECT 1 FROM outbox e WHERE e.complaint_id = o.complaint_id"
-        " AND e.state IN ('pending', 'sending') AND e.id < o.id"
-        f" AND (o.kind IN {kinds} OR e.kind NOT IN {kinds}))"
-    )
-    return sql, params + params
+# Row `o` is held back by an earlier unfinished row of its complaint: an essential row only
+# by an earlier essential one, an optional row by any. Completed with the optional kinds'
+# placeholders: f"{_HELD_BACK}{marks}) OR e.kind NOT IN ({marks})))".
+_HELD_BACK = (
+    "EXISTS (SELECT 1 FROM outbox e WHERE e.complaint_id = o.complaint_id"
+    " AND e.state IN ('pending', 'sending') AND e.id < o.id AND (o.kind IN ("
+)
 
 
 class Outbox:
@@ -102,22 +93,26 @@ class Outbox:
         self, now: dt.datetime, limit: int = 20, optional: Iterable[str] = ()
     ) -> list[OutboxRow]:
         """Rows that can be sent now, oldest first."""
-        sendable, params = _sendable(optional)
+        kinds = tuple(sorted(optional))
+        marks = ",".join("?" for _ in kinds) or "''"  # '': no kind is optional
         rows = await self.db.fetchall(
             "SELECT id, kind, complaint_id, chat_id, payload, attempts, parts_sent FROM outbox o"
-            f" WHERE state = 'pending' AND next_attempt_at <= ? AND {sendable}"
+            " WHERE state = 'pending' AND next_attempt_at <= ?"
+            f" AND NOT {_HELD_BACK}{marks}) OR e.kind NOT IN ({marks})))"
             " ORDER BY id LIMIT ?",
-            (db_time(now), *params, limit),
+            (db_time(now), *kinds, *kinds, limit),
         )
         return [OutboxRow(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6]) for r in rows]
 
     async def next_due_at(self, optional: Iterable[str] = ()) -> dt.datetime | None:
         """When the next row can be sent. Rows held back by an earlier row are left out:
         they become sendable only when that row is handled, which wakes the worker."""
-        sendable, params = _sendable(optional)
+        kinds = tuple(sorted(optional))
+        marks = ",".join("?" for _ in kinds) or "''"
         row = await self.db.fetchone(
-            f"SELECT MIN(next_attempt_at) FROM outbox o WHERE state = 'pending' AND {sendable}",
-            params,
+            "SELECT MIN(next_attempt_at) FROM outbox o WHERE state = 'pending'"
+            f" AND NOT {_HELD_BACK}{marks}) OR e.kind NOT IN ({marks})))",
+            (*kinds, *kinds),
         )
         if row is None or row[0] is None:
             return None
@@ -196,10 +191,12 @@ class Outbox:
         """After a crash: rows caught mid-send. Resending could deliver twice, so only
         idempotent ones (edits) go back to pending; the rest become uncertain."""
         async with self.db.transaction() as conn:
-            kinds, params = _in(idempotent_kinds)
+            kinds = tuple(sorted(idempotent_kinds))
+            marks = ",".join("?" for _ in kinds) or "''"
             await conn.execute(
-                f"UPDATE outbox SET state = 'pending' WHERE state = 'sending' AND kind IN {kinds}",
-                params,
+                "UPDATE outbox SET state = 'pending' WHERE state = 'sending'"
+                f" AND kind IN ({marks})",
+                kinds,
             )
             cursor = await conn.execute(
                 "UPDATE outbox SET state = 'uncertain', held_at ="

@@ -53,6 +53,7 @@ class Chaos:
         self.burst_left = 0
         self.enabled = True
         self.migrated = False
+        self.lost_once = False
         self.retry_after_until: dict[tuple[int | None, str], dt.datetime] = {}
         self.violations: list[str] = []
         # HTTP status (0: timeout, 1: answer lost) -> how many
@@ -80,6 +81,10 @@ class Chaos:
             )
         if not self.enabled:
             return None
+        if not self.lost_once and method == "sendMessage" and isinstance(chat, int) and chat > 0:
+            self.lost_once = True  # at least one resident's message arrives, its answer lost
+            self.injected[1] = self.injected.get(1, 0) + 1
+            return Fault(None, answer_lost=True)
         if self.burst_left == 0 and self.rng.random() < 0.5:
             self.burst = self.rng.choice(TRANSIENT)
             self.burst_left = self.rng.randint(1, 4)
