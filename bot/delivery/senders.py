@@ -305,3 +305,4 @@ KINDS: dict[str, Kind] = {
 }
 IDEMPOTENT_KINDS = frozenset(name for name, kind in KINDS.items() if kind.idempotent)
 OPTIONAL_KINDS = frozenset(name for name, kind in KINDS.items() if not kind.essential)
+RESIDENT_KINDS = frozenset(name for name, kind in KINDS.items() if kind.audience == "resident")

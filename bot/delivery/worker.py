@@ -1,14 +1,17 @@
 """The outbox worker: sends what the outbox owes, through python-telegram-bot.
 
-One task, one row at a time, in order per complaint (essential rows only: see
-`bot.services.outbox`). Failures that surely did not send (connection refused or timed
-out before the request left, HTTP 5xx) are retried with exponential backoff; `RetryAfter`
-waits exactly as long as Telegram says; a group that became a supergroup is followed to
-its new id; permanent failures (blocked by the resident, removed from the group, chat not
-found) are parked with their reason so nothing is lost silently. A send whose outcome is
-unknown (the request went out, the answer never came) is held as uncertain unless the kind
-is idempotent: sending it again could deliver it twice, so an admin decides (/tertahan).
-Admins are told when something is held back.
+Rows go out in lanes, one per chat, up to LANES at a time: one chat's rows in order, and a
+slow or rate-limited group never holds back a resident's notice. A complaint's essential
+rows go out in order whatever their chat (see `bot.services.outbox`).
+
+Failures that surely did not send (connection refused or timed out before the request
+left, HTTP 5xx) are retried with exponential backoff; `RetryAfter` waits exactly as long
+as Telegram says; a group that became a supergroup is followed to its new id; permanent
+failures (blocked by the resident, removed from the group, chat not found) are parked with
+their reason so nothing is lost silently. A send whose outcome is unknown (the request
+went out, the answer never came) is held as uncertain unless the kind is idempotent:
+sending it again could deliver it twice, so an admin decides (/tertahan). Admins are told
+when something is held back.
 
 Between rows the worker sleeps until the next row that can actually be sent is due, or
 until woken (`wake()`, called after a change that owes messages is committed).
@@ -41,6 +44,7 @@ from bot.delivery.senders import (
     IDEMPOTENT_KINDS,
     KINDS,
     OPTIONAL_KINDS,
+    RESIDENT_KINDS,
     SendContext,
     Wait,
 )
@@ -51,8 +55,18 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 60  # with the backoff cap, about four hours of trying
 MAX_SLEEP = 5.0  # seconds: look again at least this often, even if nobody wakes the worker
+# Chats served at the same time: a slow or rate-limited group takes one lane, and a
+# resident's notice goes out in another meanwhile.
+LANES = 4
 # The request surely never reached Telegram: no connection, or none free in the pool.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def _by_lane(rows: list[OutboxRow]) -> dict[str, list[OutboxRow]]:
+    lanes: dict[str, list[OutboxRow]] = {}
+    for row in rows:  # oldest first, so each lane keeps its chat's order
+        lanes.setdefault(row.lane or f"row {row.id}", []).append(row)
+    return lanes
 
 
 def outcome_unknown(error: NetworkError) -> bool:
@@ -98,6 +112,7 @@ class OutboxWorker:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._lanes: dict[str, asyncio.Task[int]] = {}  # running lanes by chat
 
     # -- lifecycle ------------------------------------------------------------------------
     async def start(self) -> None:
@@ -110,7 +125,8 @@ class OutboxWorker:
         self._task = asyncio.create_task(self._run(), name="outbox-worker")
 
     async def stop(self) -> None:
-        """Finish the row in hand, then stop; pending rows stay for the next start."""
+        """Finish the rows in hand (one per lane), then stop; pending rows stay for the
+        next start."""
         self._stopping.set()
         self._wake.set()
         if self._task is not None:
@@ -121,37 +137,75 @@ class OutboxWorker:
         self._wake.set()
 
     async def _run(self) -> None:
-        while not self._stopping.is_set():
-            # Cleared before looking, so a wake during the look is not lost.
-            self._wake.clear()
-            try:
-                sent = await self.drain()
-                if sent:
-                    continue
-                next_due = await self.outbox.next_due_at(OPTIONAL_KINDS)
-            except Exception:  # the worker must outlive any one bad row or DB hiccup
-                log.exception("outbox: drain failed")
-                next_due = None
-            timeout = MAX_SLEEP
-            if next_due is not None:
-                timeout = min(timeout, max(0.05, (next_due - self.clock()).total_seconds()))
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout)
-            except TimeoutError:
-                pass
+        try:
+            while not self._stopping.is_set():
+                # Cleared before looking, so a wake during the look is not lost.
+                self._wake.clear()
+                try:
+                    self._dispatch(await self._due())
+                    now = self.clock()
+                    # While lanes are busy, what is due now waits for one of them to end
+                    # (which wakes this loop): only rows due later set the sleep.
+                    after = now if self._lanes else None
+                    next_due = await self.outbox.next_due_at(OPTIONAL_KINDS, after)
+                except Exception:  # the worker must outlive any one bad row or DB hiccup
+                    log.exception("outbox: dispatch failed")
+                    next_due, now = None, self.clock()
+                timeout = MAX_SLEEP
+                if next_due is not None:
+                    timeout = min(timeout, max(0.05, (next_due - now).total_seconds()))
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout)
+                except TimeoutError:
+                    pass
+        finally:
+            if self._lanes:
+                await asyncio.gather(*self._lanes.values(), return_exceptions=True)
 
-    # -- sending --------------------------------------------------------------------------
-    async def drain(self, limit: int = 20) -> int:
-        """Send the rows due now; returns how many were handled."""
-        rows = await self.outbox.due(self.clock(), limit, OPTIONAL_KINDS)
+    def _dispatch(self, rows: list[OutboxRow]) -> None:
+        """Start a lane for each chat with rows due that has none running, up to LANES.
+        A lane sends its rows one after another, so one chat's rows stay in order."""
+        for lane, lane_rows in _by_lane(rows).items():
+            if lane in self._lanes:
+                continue  # its running lane takes these on its next look
+            if len(self._lanes) >= LANES:
+                break
+            task = asyncio.create_task(self._lane(lane_rows), name=f"outbox-lane {lane}")
+            self._lanes[lane] = task
+            task.add_done_callback(lambda _, lane=lane: self._lane_done(lane))
+
+    def _lane_done(self, lane: str) -> None:
+        self._lanes.pop(lane, None)
+        self._wake.set()  # its chat may have more due, and a lane is free
+
+    async def _lane(self, rows: list[OutboxRow]) -> int:
         handled = 0
         for row in rows:
             if self._stopping.is_set() and handled:
                 break
-            if not await self.outbox.begin(row.id):
-                continue
-            await self._deliver(row)
+            try:
+                if not await self.outbox.begin(row.id):
+                    continue
+                await self._deliver(row)
+            except Exception:  # a DB hiccup: the row stays pending (or is recovered)
+                log.exception("outbox %d: delivery failed", row.id)
+                break
             handled += 1
+        return handled
+
+    # -- sending --------------------------------------------------------------------------
+    async def _due(self, limit: int = 50) -> list[OutboxRow]:
+        return await self.outbox.due(self.clock(), limit, OPTIONAL_KINDS, RESIDENT_KINDS)
+
+    async def drain(self, limit: int = 20) -> int:
+        """Send the rows due now, up to LANES chats at a time, and wait until they are
+        handled; returns how many were (tests and benchmarks step the worker with this)."""
+        lanes = list(_by_lane(await self._due(limit)).values())
+        handled = 0
+        for start in range(0, len(lanes), LANES):
+            handled += sum(
+                await asyncio.gather(*(self._lane(rows) for rows in lanes[start : start + LANES]))
+            )
         return handled
 
     async def drain_all(self) -> None:

@@ -58,6 +58,9 @@ class OutboxRow:
     payload: dict[str, Any]
     attempts: int
     parts_sent: int = 0  # parts of a long message already delivered
+    # The chat it goes to, as far as known before sending (the worker's lane): rows with
+    # the same lane go out one after another, rows of different lanes may go together.
+    lane: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,34 +88,62 @@ _HELD_BACK = (
 )
 
 
+# The lane of row `o` (complaint `c` joined): its chat if known, the resident for kinds sent
+# to residents (completed with their placeholders), else the complaint's card group, else
+# its destination. f"{_LANE}{marks}{_LANE_END}"
+_LANE = (
+    "CASE WHEN o.chat_id IS NOT NULL THEN 'chat ' || o.chat_id"
+    " WHEN c.id IS NULL THEN 'row ' || o.id WHEN o.kind IN ("
+)
+_LANE_END = (
+    ") THEN 'resident ' || c.resident_id"
+    " WHEN c.card_chat_id IS NOT NULL THEN 'chat ' || c.card_chat_id"
+    " ELSE 'to ' || c.opd_id || ':' || COALESCE(c.kecamatan_code, '') END"
+)
+
+
 class Outbox:
     def __init__(self, db: Database) -> None:
         self.db = db
 
     async def due(
-        self, now: dt.datetime, limit: int = 20, optional: Iterable[str] = ()
+        self,
+        now: dt.datetime,
+        limit: int = 20,
+        optional: Iterable[str] = (),
+        to_resident: Iterable[str] = (),
     ) -> list[OutboxRow]:
-        """Rows that can be sent now, oldest first."""
+        """Rows that can be sent now, oldest first, each with its lane."""
         kinds = tuple(sorted(optional))
         marks = ",".join("?" for _ in kinds) or "''"  # '': no kind is optional
+        resident = tuple(sorted(to_resident))
+        resident_marks = ",".join("?" for _ in resident) or "''"
         rows = await self.db.fetchall(
-            "SELECT id, kind, complaint_id, chat_id, payload, attempts, parts_sent FROM outbox o"
-            " WHERE state = 'pending' AND next_attempt_at <= ?"
+            "SELECT o.id, o.kind, o.complaint_id, o.chat_id, o.payload, o.attempts,"
+            f" o.parts_sent, {_LANE}{resident_marks}{_LANE_END}"
+            " FROM outbox o LEFT JOIN complaint c ON c.id = o.complaint_id"
+            " WHERE o.state = 'pending' AND o.next_attempt_at <= ?"
             f" AND NOT {_HELD_BACK}{marks}) OR e.kind NOT IN ({marks})))"
-            " ORDER BY id LIMIT ?",
-            (db_time(now), *kinds, *kinds, limit),
+            " ORDER BY o.id LIMIT ?",
+            (*resident, db_time(now), *kinds, *kinds, limit),
         )
-        return [OutboxRow(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6]) for r in rows]
+        return [
+            OutboxRow(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6], str(r[7])) for r in rows
+        ]
 
-    async def next_due_at(self, optional: Iterable[str] = ()) -> dt.datetime | None:
-        """When the next row can be sent. Rows held back by an earlier row are left out:
-        they become sendable only when that row is handled, which wakes the worker."""
+    async def next_due_at(
+        self, optional: Iterable[str] = (), after: dt.datetime | None = None
+    ) -> dt.datetime | None:
+        """When the next row can be sent (only rows due later than `after`, if given).
+        Rows held back by an earlier row are left out: they become sendable only when that
+        row is handled, which wakes the worker."""
         kinds = tuple(sorted(optional))
         marks = ",".join("?" for _ in kinds) or "''"
         row = await self.db.fetchone(
             "SELECT MIN(next_attempt_at) FROM outbox o WHERE state = 'pending'"
+            " AND next_attempt_at > ?"
             f" AND NOT {_HELD_BACK}{marks}) OR e.kind NOT IN ({marks})))",
-            (*kinds, *kinds),
+            ("" if after is None else db_time(after), *kinds, *kinds),
         )
         if row is None or row[0] is None:
             return None

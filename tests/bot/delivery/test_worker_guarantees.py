@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 
 from bot.offline.local_api import Fault
 from bot.offline.simulator import RESIDENT
@@ -166,3 +167,54 @@ async def test_the_worker_sleeps_while_the_due_row_is_blocked(bot: Harness) -> N
     finally:
         await worker.stop()
     assert any(c.chat_id == GROUP and ticket in c.text for c in bot.api.calls)
+
+
+async def test_a_slow_group_never_delays_a_residents_notice(bot: Harness) -> None:
+    """Four messages into a slow chat (0.4 s each) take one lane; the resident's notice
+    goes out in another meanwhile, and the slow chat's messages keep their order."""
+    await bot.link_group("dlh", GROUP)
+    ticket = await file_complaint(bot)
+    await bot.deliver()
+    slow_chat = -1001000000099
+    overdue = [{"ticket": "DS-7K4P2Q", "opd": "dlh", "kecamatan": None, "due_at": None}]
+    async with bot.services.db.transaction() as conn:
+        for n in range(4):
+            row = {**overdue[0], "status": f"s{n}"}
+            await enqueue(conn, "escalation", chat_id=slow_chat, payload={"overdue": [row]})
+    original = bot.api.do_request
+    starts: list[float] = []
+
+    async def slow(url, method, request_data=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+        params = request_data.json_parameters if request_data else {}
+        if params.get("chat_id") == str(slow_chat):
+            starts.append(asyncio.get_running_loop().time())
+            await asyncio.sleep(0.4)
+        return await original(url, method, request_data, *args, **kwargs)
+
+    bot.api.do_request = slow  # type: ignore[method-assign]
+    worker = bot.services.worker
+    assert worker is not None
+    loop = asyncio.get_running_loop()
+    await worker.start()
+    try:
+        await asyncio.sleep(0.1)  # the slow chat's lane is sending
+        await bot.services.complaints.workflow.officer_action(ticket, "terima", SITI, GROUP)
+        owed_at = loop.time()
+        bot.services.wake_outbox()
+        told_after = None
+        while loop.time() - owed_at < 3:
+            await asyncio.sleep(0.01)
+            if told_after is None and any(
+                c.chat_id == RESIDENT.id and "diterima" in c.text for c in bot.api.calls
+            ):
+                told_after = loop.time() - owed_at
+            if len([c for c in bot.api.calls if c.chat_id == slow_chat]) == 4:
+                break
+    finally:
+        await worker.stop()
+    assert told_after is not None and told_after < 0.3, told_after
+    statuses = [c.text for c in bot.api.calls if c.chat_id == slow_chat]
+    assert len(statuses) == 4
+    assert all(f"— s{n} —" in text for n, text in enumerate(statuses)), statuses  # in order
+    # One chat, one lane: each message starts after the one before it was answered.
+    assert all(later - sooner >= 0.35 for sooner, later in itertools.pairwise(starts)), starts
