@@ -218,3 +218,19 @@ async def test_a_slow_group_never_delays_a_residents_notice(bot: Harness) -> Non
     assert all(f"— s{n} —" in text for n, text in enumerate(statuses)), statuses  # in order
     # One chat, one lane: each message starts after the one before it was answered.
     assert all(later - sooner >= 0.35 for sooner, later in itertools.pairwise(starts)), starts
+
+
+async def test_a_refused_admin_notice_does_not_beget_another(bot: Harness) -> None:
+    """Admins who blocked the bot: the notice about held rows is held too, and that is the
+    end of it (no notice about the notice, in a loop)."""
+    blocked = Fault(None, status=403, description="Forbidden: bot was blocked by the user")
+    bot.api.faults.extend([blocked, blocked])
+    async with bot.services.db.transaction() as conn:
+        await enqueue(
+            conn, "triage_notice", chat_id=ADMIN.id, payload={"ticket": "x", "reason": "y"}
+        )
+    await bot.deliver()
+    later(bot, 7200)
+    await bot.deliver()
+    rows = await bot.services.db.fetchall("SELECT kind, state FROM outbox ORDER BY id")
+    assert [tuple(r) for r in rows] == [("triage_notice", "parked"), ("held_notice", "parked")]
