@@ -53,7 +53,7 @@ from bot.services.regions import Regions
 from bot.services.reports import Reports
 from bot.settings import OFFLINE_TOKEN, Settings
 from db import Database
-from handlers import admin, complaint_flow, errors, officer, resident, tracking
+from handlers import admin, complaint_flow, errors, held, officer, resident, tracking
 from handlers.context import SERVICES_KEY, Services
 from handlers.operations import (
     FLOOD_KEY,
@@ -88,6 +88,7 @@ ADMIN_COMMANDS = [
     BotCommand("ekspor", "Ekspor CSV: /ekspor [hari] [pribadi]"),
     BotCommand("reload", "Muat ulang berkas FAQ"),
     BotCommand("hubungkan", "Hubungkan grup ini ke OPD: /hubungkan dlh"),
+    BotCommand("tertahan", "Pesan yang tertahan: kirim ulang atau abaikan"),
 ]
 
 
@@ -186,10 +187,12 @@ def register_handlers(application: Application) -> None:
     add(CommandHandler("statistik", admin.statistics))
     add(CommandHandler("ekspor", admin.export))
     add(CommandHandler("pertanyaan", admin.unanswered))
+    add(CommandHandler("tertahan", held.held_command))
     # Buttons, by callback-data prefix (bot/presentation/callbacks.py names them all).
     add(CallbackQueryHandler(officer.on_button, pattern=callbacks.OFFICER_PATTERN))
     add(CallbackQueryHandler(tracking.on_button, pattern=callbacks.TRACKING_PATTERN))
     add(CallbackQueryHandler(admin.assign, pattern=callbacks.ASSIGN_PATTERN))
+    add(CallbackQueryHandler(held.on_button, pattern=callbacks.HELD_PATTERN))
     add(CallbackQueryHandler(complaint_flow.on_button, pattern=callbacks.FLOW_PATTERN))
     # Residents' question buttons, and any press nobody above took ("no longer valid").
     add(CallbackQueryHandler(resident.callback))

@@ -6,8 +6,9 @@ row cannot go yet (no group linked, card not delivered). Telegram's errors propa
 worker decides what they mean (retry, wait, follow a migration, park).
 
 `KINDS` is the table the worker dispatches on. Each entry says what the worker must know
-about its kind (today: whether sending it twice is harmless); a new kind is one function,
-one entry and one test (tests/bot/delivery/test_senders.py checks every entry has one).
+about its kind (whether sending it twice is harmless, whether it is essential); a new kind
+is one function, one entry and one test (tests/bot/delivery/test_senders.py checks every
+entry has one).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
 
 from bot.presentation import render, texts
 from bot.services.complaints import Complaint, ComplaintService, Status
-from bot.services.outbox import OutboxRow
+from bot.services.outbox import HELD_NOTICE, Outbox, OutboxRow
 from faq.formatting import escape, split_html
 from faq.knowledge import KnowledgeBase
 
@@ -41,6 +42,21 @@ class SendContext:
     bot: Bot
     complaints: ComplaintService
     clock: Callable[[], dt.datetime]
+    outbox: Outbox
+
+    async def parts(
+        self, row: OutboxRow, parts: list[str], send: Callable[[str], Awaitable[int]]
+    ) -> int | None:
+        """Send a long message's parts, skipping those already delivered, and record each
+        one as it goes: a retry after part 2 failed starts at part 2, not part 1 again."""
+        message_id = None
+        for index, part in enumerate(parts):
+            if index < row.parts_sent:
+                continue
+            message_id = await send(part)
+            if len(parts) > 1:
+                await self.outbox.part_sent(row.id, index + 1)
+        return message_id
 
     @property
     def knowledge(self) -> KnowledgeBase:
@@ -189,12 +205,13 @@ async def send_relay_to_group(row: OutboxRow, ctx: SendContext) -> int | None:
         else texts.GROUP_RESIDENT_MESSAGE
     )
     text = template.format(ticket=complaint.ticket, text=escape(row.payload.get("text") or ""))
-    message_id = None
-    # A long reply (masking can lengthen it) goes in several messages.
-    for part in split_html(text):
+
+    async def send(part: str) -> int:
         message = await ctx.bot.send_message(chat_id, part, reply_parameters=reply)
-        message_id = await _to_group(ctx, complaint, chat_id, message)
-    return message_id
+        return await _to_group(ctx, complaint, chat_id, message)
+
+    # A long reply (masking can lengthen it) goes in several messages.
+    return await ctx.parts(row, split_html(text), send)
 
 
 # -- residents ----------------------------------------------------------------------------
@@ -218,11 +235,12 @@ async def send_relay_to_resident(row: OutboxRow, ctx: SendContext) -> int | None
         ticket=complaint.ticket,
         text=escape(row.payload["text"]),
     )
-    message_id = None
-    for part in split_html(text):  # a long reply goes in several messages
+
+    async def send(part: str) -> int:
         message = await ctx.bot.send_message(chat_id, part)
-        message_id = await _to_resident(ctx, complaint, chat_id, message)
-    return message_id
+        return await _to_resident(ctx, complaint, chat_id, message)
+
+    return await ctx.parts(row, split_html(text), send)  # a long reply, in several messages
 
 
 # -- admins (no complaint queue: they go out even while a card waits) -----------------------
@@ -242,30 +260,49 @@ async def send_triage_notice(row: OutboxRow, ctx: SendContext) -> int | None:
     return message.message_id
 
 
+async def send_held_notice(row: OutboxRow, ctx: SendContext) -> int | None:
+    """Tell admins that messages are held back (see /tertahan); nothing if all are handled."""
+    assert row.chat_id is not None
+    count = await ctx.outbox.held_count()
+    if not count:
+        return None
+    message = await ctx.bot.send_message(row.chat_id, texts.HELD_NOTICE.format(count=count))
+    return message.message_id
+
+
 @dataclass(frozen=True)
 class Kind:
     """One kind of outbox row and what the worker must know about it."""
 
     send: Sender
-    # Sending it again after a crash mid-send is harmless (an edit to the same text), so a
-    # row caught mid-send is retried; any other kind is parked as uncertain instead.
+    # Sending it again when the outcome is unknown (a lost answer, a crash mid-send) is
+    # harmless (an edit to the same text), so it is retried; any other kind is held as
+    # uncertain for an admin instead.
     idempotent: bool = False
+    # Essential rows of a complaint go out in order. An optional one (a copy of a photo,
+    # the map pin) is nice to have: it waits its turn, but nothing waits for it.
+    essential: bool = True
+    # Who receives it: "group" (the complaint's OPD group), "resident" or "admin".
+    audience: str = "group"
 
 
 KINDS: dict[str, Kind] = {
     # OPD groups
     "card": Kind(send_card),
     "card_edit": Kind(send_card_edit, idempotent=True),
-    "photo": Kind(send_photo),
-    "pin": Kind(send_pin),
+    "photo": Kind(send_photo, essential=False),
+    "pin": Kind(send_pin, essential=False),
     "detail": Kind(send_detail),
     "reminder": Kind(send_reminder),
     "relay_to_group": Kind(send_relay_to_group),
     # residents
-    "notify": Kind(send_notify),
-    "relay_to_resident": Kind(send_relay_to_resident),
+    "notify": Kind(send_notify, audience="resident"),
+    "relay_to_resident": Kind(send_relay_to_resident, audience="resident"),
     # admins
-    "escalation": Kind(send_escalation),
-    "triage_notice": Kind(send_triage_notice),
+    "escalation": Kind(send_escalation, audience="admin"),
+    "triage_notice": Kind(send_triage_notice, audience="admin"),
+    HELD_NOTICE: Kind(send_held_notice, audience="admin"),
 }
 IDEMPOTENT_KINDS = frozenset(name for name, kind in KINDS.items() if kind.idempotent)
+OPTIONAL_KINDS = frozenset(name for name, kind in KINDS.items() if not kind.essential)
+RESIDENT_KINDS = frozenset(name for name, kind in KINDS.items() if kind.audience == "resident")

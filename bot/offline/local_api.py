@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -79,7 +80,10 @@ class Fault:
     status: int = 500
     description: str = "Internal Server Error"
     parameters: dict[str, Any] = field(default_factory=dict)
-    timeout: bool = False
+    timeout: bool = False  # the connection timed out: the request never reached Telegram
+    # Telegram acted on the request, but its answer was lost (a read timeout): the call
+    # is carried out and recorded, then TimedOut is raised.
+    answer_lost: bool = False
 
 
 def _decode(params: dict[str, str]) -> dict[str, Any]:
@@ -141,9 +145,15 @@ class LocalBotApi(BaseRequest):
         fault = self._take_fault(api_method)
         if fault is None and self.chaos is not None:
             fault = self.chaos(api_method, params)
+        if fault is not None and fault.answer_lost:
+            async with self._lock:
+                result = self._answer(api_method, params)
+            self.calls.append(ApiCall(api_method, params, result))
+            # As python-telegram-bot raises it: TimedOut from the httpx error.
+            raise TimedOut() from httpx.ReadTimeout("local fault: answer lost")
         if fault is not None:
             if fault.timeout:
-                raise TimedOut("local fault: timed out")
+                raise TimedOut() from httpx.ConnectTimeout("local fault: timed out")
             body: dict[str, Any] = {
                 "ok": False,
                 "error_code": fault.status,

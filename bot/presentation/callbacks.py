@@ -36,10 +36,11 @@ CARD = "k"  # k:<ticket>:<action>[:<target opd>]  (at most 33 bytes)
 
 # -- admins (handlers/admin.py) -----------------------------------------------------------
 ASSIGN = "g"  # g:<ticket>:<opd id>
+HELD = "h"  # h:kirim:<outbox row id> | h:abaikan:<outbox row id>  (handlers/held.py)
 
 FLOW_PREFIXES = (CATEGORY, LOCATION, PRIVACY, SUMMARY, EDIT, FLOW)
 RESIDENT_PREFIXES = (MENU, AREA, TOPIC, FEEDBACK, OFFER)
-ALL_PREFIXES = (*RESIDENT_PREFIXES, *FLOW_PREFIXES, RESIDENT, CARD, ASSIGN)
+ALL_PREFIXES = (*RESIDENT_PREFIXES, *FLOW_PREFIXES, RESIDENT, CARD, ASSIGN, HELD)
 
 
 def data(*parts: str) -> str:
@@ -66,4 +67,5 @@ def pattern(*prefixes: str) -> str:
 OFFICER_PATTERN = pattern(CARD)
 TRACKING_PATTERN = pattern(RESIDENT)
 ASSIGN_PATTERN = pattern(ASSIGN)
+HELD_PATTERN = pattern(HELD)
 FLOW_PATTERN = pattern(*FLOW_PREFIXES)

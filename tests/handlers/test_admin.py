@@ -31,6 +31,7 @@ ADMIN_COMMANDS = [
     "/ekspor",
     "/pertanyaan",
     "/hubungkan dlh",
+    "/tertahan",
 ]
 
 

@@ -937,7 +937,7 @@ def check_database(
                 assert call.chat_id == complaint[4]
         elif state == "sent":
             assert kind == "card_edit", f"outbox {row_id} ({kind}) sent without a message id"
-        elif state == "parked":
+        elif state in ("parked", "uncertain"):
             assert "tidak pasti" in (last_error or ""), f"outbox {row_id} parked: {last_error}"
             uncertain[kind] += 1
             parked_for.add((ticket, what))

@@ -462,8 +462,10 @@ async def database_problems(db: Database) -> list[str]:
     for trigger in ("complaint_event_no_update", "complaint_event_no_delete"):
         if trigger not in triggers:
             problems.append(f"trigger {trigger} is missing")
-    parked = await db.fetchall("SELECT id, kind, last_error FROM outbox WHERE state = 'parked'")
-    problems += [f"outbox row {r[0]} ({r[1]}) parked: {r[2]}" for r in parked]
+    parked = await db.fetchall(
+        "SELECT id, kind, state, last_error FROM outbox WHERE state IN ('parked', 'uncertain')"
+    )
+    problems += [f"outbox row {r[0]} ({r[1]}) {r[2]}: {r[3]}" for r in parked]
     sending = await db.fetchall("SELECT id, kind FROM outbox WHERE state = 'sending'")
     problems += [f"outbox row {r[0]} ({r[1]}) left mid-send" for r in sending]
     return problems

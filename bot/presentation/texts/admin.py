@@ -25,9 +25,48 @@ ADMIN_ONLY = "Maaf, perintah ini tidak tersedia untuk Anda."
 OPD_LIST_HEADER = "<b>Daftar OPD</b> (id — nama — grup — terbuka/lewat batas/selesai)\n"
 OPD_LIST_ITEM = "• <code>{id}</code> — {name} — {group} — {open}/{overdue}/{done}"
 OPD_GROUP_NONE = "belum terhubung"
-OUTBOX_PARKED_HEADER = "\n<b>Pesan tertahan</b> (tidak bisa dikirim): {count}. Terbaru:"
+OUTBOX_PARKED_HEADER = (
+    "\n<b>Pesan tertahan</b> (tidak bisa dikirim): {count}. Kirim ulang lewat /tertahan. Terbaru:"
+)
 OUTBOX_PARKED_ITEM = "• {kind}: {reason}"
 OPD_GROUP_LINKED = "terhubung"
+# /tertahan: messages held back (refused by Telegram, or uncertain whether they arrived)
+HELD_NOTICE = (
+    "⚠️ Ada {count} pesan yang tertahan (tidak terkirim atau tidak pasti terkirim). "
+    "Ketik /tertahan untuk melihat dan mengirim ulang."
+)
+HELD_EMPTY = "Tidak ada pesan yang tertahan. 👍"
+HELD_HEADER = (
+    "<b>Pesan tertahan</b>: {count}. Di bawah ini {shown} yang terbaru. "
+    "<b>Kirim ulang</b> mengirimnya sekali lagi; <b>Abaikan</b> membiarkannya tidak terkirim."
+)
+HELD_ITEM = "<b>{what}</b> untuk {to}\nMasalah: {state}\nAlasan: {reason}\nSejak: {when}"
+HELD_ITEM_PARTS = "\nBagian yang sudah terkirim: {parts} (kirim ulang melanjutkan sisanya)"
+HELD_STATE_PARKED = "ditolak Telegram"
+HELD_STATE_UNCERTAIN = "tidak pasti sampai (mungkin sudah diterima, mungkin belum)"
+HELD_TO_RESIDENT = "pelapor {ticket}"
+HELD_TO_GROUP = "grup {opd_name} ({ticket})"
+HELD_TO_ADMIN = "admin (chat {chat})"
+HELD_TO_UNKNOWN = "-"
+HELD_WHAT = {
+    "card": "Kartu pengaduan",
+    "card_edit": "Pembaruan kartu",
+    "photo": "Salinan foto",
+    "pin": "Titik lokasi",
+    "detail": "Lanjutan uraian",
+    "reminder": "Pengingat",
+    "relay_to_group": "Pesan pelapor",
+    "notify": "Pemberitahuan status",
+    "relay_to_resident": "Pesan petugas",
+    "escalation": "Daftar lewat batas waktu",
+    "triage_notice": "Pemberitahuan triase",
+    "held_notice": "Pemberitahuan pesan tertahan",
+}
+BTN_HELD_RESEND = "🔁 Kirim ulang"
+BTN_HELD_DISMISS = "Abaikan"
+HELD_RESENT = "🔁 Dikirim ulang."
+HELD_DISMISSED = "Diabaikan: pesan ini tidak dikirim."
+HELD_ALREADY_HANDLED = "Pesan ini sudah ditangani."
 RELOAD_OK = "✅ FAQ dimuat ulang: {topics} topik. Perubahan sudah berlaku."
 RELOAD_FAILED = (
     "❌ FAQ tidak dimuat ulang karena ada masalah; FAQ lama tetap dipakai.\n"

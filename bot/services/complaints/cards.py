@@ -226,7 +226,8 @@ class Cards:
         if await self.card_chat(complaint) != chat_id:
             return False
         row = await self.store.db.fetchone(
-            "SELECT id FROM outbox WHERE complaint_id = ? AND kind = 'card' AND state = 'parked'"
+            "SELECT id FROM outbox WHERE complaint_id = ? AND kind = 'card'"
+            " AND state IN ('parked', 'uncertain')"
             " ORDER BY id DESC LIMIT 1",
             (complaint.id,),
         )
@@ -271,7 +272,8 @@ class Cards:
             f"SELECT {COLUMNS} FROM complaint WHERE status IN (?, ?, ?, ?) AND ("
             "   (opd_id = ? AND triage_reason IS NOT NULL AND status IN (?, ?))"
             " OR (card_message_id IS NULL AND EXISTS (SELECT 1 FROM outbox o"
-            "   WHERE o.complaint_id = complaint.id AND o.kind = 'card' AND (o.state = 'parked'"
+            "   WHERE o.complaint_id = complaint.id AND o.kind = 'card'"
+            "   AND (o.state IN ('parked', 'uncertain')"
             "   OR (o.state = 'pending' AND o.last_error LIKE 'belum ada grup%'))))"
             # Shown in the triage group because its own group is not linked yet.
             " OR NOT EXISTS (SELECT 1 FROM opd_group g WHERE g.opd_id = CASE"
@@ -295,7 +297,7 @@ class Cards:
                     " ORDER BY id DESC LIMIT 1",
                     (complaint.id,),
                 )
-                if parked is not None and parked[0] == "parked":
+                if parked is not None and parked[0] in ("parked", "uncertain"):
                     found.append((complaint, f"kartu tidak terkirim: {parked[1]}"))
                     continue
             unlinked = f"grup {store.destination(complaint)} belum terhubung"

@@ -183,7 +183,17 @@ async def test_sends_triage_notice(bot: Harness) -> None:
     assert "DS-7K4P2Q" in notice.text and "rute &lt;tidak&gt; yakin" in notice.text
 
 
+async def test_sends_held_notice(bot: Harness) -> None:
+    await owe(bot, "fax", chat_id=ADMIN.id)  # parked: admins are told, once
+    [notice] = [c for c in bot.api.calls if c.chat_id == ADMIN.id]
+    assert "/tertahan" in notice.text and "1 pesan" in notice.text
+    await bot.services.outbox.dismiss((await bot.services.outbox.held())[0].id)
+    assert await owe(bot, "held_notice", chat_id=ADMIN.id) == []  # nothing held: silent
+
+
 async def test_an_unknown_kind_is_parked_not_fatal(bot: Harness) -> None:
     await owe(bot, "fax", chat_id=ADMIN.id)
-    [(state, error)] = await bot.services.db.fetchall("SELECT state, last_error FROM outbox")
+    [(state, error)] = await bot.services.db.fetchall(
+        "SELECT state, last_error FROM outbox WHERE kind = 'fax'"
+    )
     assert state == "parked" and "fax" in error
