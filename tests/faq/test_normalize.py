@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from faq.normalize import Lexicon, Normalizer
@@ -45,3 +47,19 @@ def test_typos_are_corrected_to_faq_words_only(normalizer: Normalizer) -> None:
 
 def test_stemming_reaches_the_root(normalizer: Normalizer) -> None:
     assert normalizer.analyze("pembuatan akta kelahiran").terms == ["buat", "akta", "lahir"]
+
+
+@pytest.mark.parametrize("run", ["x@y", "a.b", "ab@"])
+def test_a_long_message_without_spaces_is_read_quickly(normalizer: Normalizer, run: str) -> None:
+    # Telegram allows 4,096 characters: one run of them once took seconds (the e-mail
+    # pattern was tried from every position).
+    text = run * (4096 // len(run))
+    started = time.process_time()
+    normalizer.words(text)
+    assert time.process_time() - started < 0.5
+
+
+def test_urls_and_email_addresses_are_left_out(normalizer: Normalizer) -> None:
+    words = normalizer.words("lihat https://x.go.id/ktp atau tulis ke budi@mail.com,ktp")
+    assert not any("mail" in w or "go" == w or "http" in w for w in words)
+    assert "lihat" in words
