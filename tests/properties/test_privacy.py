@@ -260,7 +260,9 @@ def normalised(calls: list[ApiCall]) -> list[tuple]:
         text = support.TICKET.sub("DS-<tiket>", text)
         buttons = [(label, support.TICKET.sub("DS-<tiket>", d)) for label, d in call.buttons]
         out.append((call.method, call.chat_id, text, buttons))
-    return out
+    # Per chat, in order: the outbox sends to different chats concurrently (its lanes), so
+    # the interleaving of the admin's notice and the group's card varies from run to run.
+    return sorted(out, key=lambda call: (call[1] is None, call[1] or 0))
 
 
 _baselines: dict[tuple[str, str], list[tuple]] = {}
