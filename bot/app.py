@@ -42,6 +42,7 @@ from bot.delivery import OutboxWorker
 from bot.heartbeat import HEARTBEAT_SECONDS, heartbeat_path, write_heartbeat
 from bot.offline.local_api import LocalBotApi
 from bot.presentation import callbacks
+from bot.services import applied_updates
 from bot.services.calendar import WorkingCalendar
 from bot.services.complaints import ComplaintService, utcnow
 from bot.services.deadlines import DeadlineService
@@ -54,7 +55,15 @@ from bot.settings import OFFLINE_TOKEN, Settings
 from db import Database
 from handlers import admin, complaint_flow, errors, held, officer, resident, tracking
 from handlers.context import SERVICES_KEY, Services
-from handlers.operations import FLOOD_KEY, FloodControl, flood_guard, logged
+from handlers.operations import (
+    FLOOD_KEY,
+    GROUP_GUARD_KEY,
+    FloodControl,
+    GroupPolicy,
+    flood_guard,
+    group_guard,
+    logged,
+)
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +151,9 @@ def build_application(
     )
     application.bot_data[SERVICES_KEY] = services
     application.bot_data[FLOOD_KEY] = FloodControl(settings.flood_messages)
+    application.bot_data[GROUP_GUARD_KEY] = GroupPolicy(
+        frozenset(c.command for c in ADMIN_COMMANDS), settings.group_flood_messages
+    )
     application.bot_data["deadlines"] = DeadlineService(
         db, complaints, calendar, services.admin_chats
     )
@@ -155,7 +167,10 @@ def register_handlers(application: Application) -> None:
         handler.callback = logged(handler.callback)
         application.add_handler(handler, group)
 
-    # Before anything else: residents flooding the bot are slowed down.
+    # Before anything else (one handler runs per group, hence two groups): groups are heard
+    # only when linked, within their flood limit, and admin commands only from admins...
+    application.add_handler(TypeHandler(Update, group_guard), group=-2)
+    # ... and residents flooding the bot are slowed down.
     application.add_handler(TypeHandler(Update, flood_guard), group=-1)
     # Residents, private chats. Commands first, then buttons, then messages.
     add(CommandHandler("start", resident.start, filters=PRIVATE))
@@ -214,7 +229,9 @@ async def run_deadlines(context: ContextTypes.DEFAULT_TYPE) -> None:
         services.wake_outbox()
     control: FloodControl = context.application.bot_data[FLOOD_KEY]
     control.forget_idle()
+    context.application.bot_data[GROUP_GUARD_KEY].flood.forget_idle()
     await services.outbox.prune(deadlines.clock() - OUTBOX_KEEP)
+    await services.complaints.updates.prune(deadlines.clock() - applied_updates.KEEP)
 
 
 async def beat(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,8 +1,14 @@
-"""The single SQLite connection the bot uses, and its schema migrations.
+"""The bot's SQLite connections (one for writes, one for reads) and schema migrations.
 
 Durability first: WAL journal, synchronous=FULL (a committed complaint
 survives power loss), foreign keys on, and a busy timeout so the command
 line can read while the bot writes.
+
+Reads never see another task's uncommitted writes: `fetchall`/`fetchone` use a second,
+read-only connection, which in WAL mode reads the last committed state. A task inside its
+own `transaction()` reads on the write connection, so it sees its own writes. A ":memory:"
+database has no second connection (each would be a different database): its reads wait
+for the write lock instead.
 """
 
 from __future__ import annotations
@@ -38,15 +44,20 @@ def migration_files(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
 
 
 class Database:
-    """Owns the connection. Open once at start, close once at shutdown."""
+    """Owns the connections. Open once at start, close once at shutdown."""
 
     def __init__(self, path: Path | str, *, synchronous: str = "FULL") -> None:
         self.path = str(path)
         self.synchronous = synchronous
         self._conn: aiosqlite.Connection | None = None
-        # One connection serves every task (handlers, the outbox worker, jobs): transactions
-        # take turns. Never open a transaction inside another one (it would wait forever).
+        self._reader: aiosqlite.Connection | None = None
+        # One write connection serves every task (handlers, the outbox worker, jobs):
+        # transactions take turns. Never open a transaction inside another one (it would
+        # wait forever).
         self._write_lock = asyncio.Lock()
+        # The task holding the write transaction: its reads go to the write connection, to
+        # see its own uncommitted writes. Any other task reads the last committed state.
+        self._owner: asyncio.Task | None = None
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -66,8 +77,19 @@ class Database:
         await self._conn.execute("PRAGMA foreign_keys=ON")
         await self._conn.execute("PRAGMA busy_timeout=5000")
         await self.migrate()
+        if self.path != ":memory:":
+            # Opened after the migrations, so it never reads a half-built schema.
+            self._reader = await aiosqlite.connect(self.path, isolation_level=None)
+            self._reader.row_factory = aiosqlite.Row
+            await self._reader.execute("PRAGMA query_only=ON")
+            await self._reader.execute(f"PRAGMA synchronous={self.synchronous}")
+            await self._reader.execute("PRAGMA foreign_keys=ON")
+            await self._reader.execute("PRAGMA busy_timeout=5000")
 
     async def close(self) -> None:
+        if self._reader is not None:
+            await self._reader.close()
+            self._reader = None
         if self._conn is not None:
             await self._conn.close()
             self._conn = None
@@ -103,6 +125,7 @@ class Database:
         officer actions or the outbox.
         """
         async with self._write_lock:
+            self._owner = asyncio.current_task()
             if not durable and self.synchronous != "NORMAL":
                 await self.conn.execute("PRAGMA synchronous=NORMAL")
             try:
@@ -116,13 +139,22 @@ class Database:
             finally:
                 if not durable and self.synchronous != "NORMAL":
                     await self.conn.execute(f"PRAGMA synchronous={self.synchronous}")
+                self._owner = None
 
     async def fetchall(self, sql: str, params: tuple | dict = ()) -> list[aiosqlite.Row]:
-        # One trip to aiosqlite's thread instead of three (execute, fetch, close).
-        return list(await self.conn.execute_fetchall(sql, params))
+        """Rows of a read: the last committed state (plus this task's own open transaction)."""
+        if self._owner is not None and self._owner is asyncio.current_task():
+            return list(await self.conn.execute_fetchall(sql, params))
+        if self._reader is not None:
+            # One trip to aiosqlite's thread instead of three (execute, fetch, close).
+            return list(await self._reader.execute_fetchall(sql, params))
+        if self._conn is None:
+            raise RuntimeError("database is not open")
+        async with self._write_lock:  # ":memory:": no transaction is open while we read
+            return list(await self.conn.execute_fetchall(sql, params))
 
     async def fetchone(self, sql: str, params: tuple | dict = ()) -> aiosqlite.Row | None:
-        rows = await self.conn.execute_fetchall(sql, params)
+        rows = await self.fetchall(sql, params)
         return rows[0] if rows else None
 
 

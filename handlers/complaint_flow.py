@@ -54,7 +54,7 @@ async def start(
         if capped:
             await message.reply_text(texts.FLOW_DESCRIPTION_CAPPED)
     warn = drafts.needs_emergency_warning(draft, svc.knowledge, description or "")
-    await svc.complaints.drafts.save(draft)
+    await svc.complaints.drafts.save(draft, update_id=update.update_id)
     if warn:
         await message.reply_text(texts.EMERGENCY)
     await prompt(message, draft, svc)
@@ -86,12 +86,23 @@ async def prompt(message: Message, draft: Draft, svc: Services, *, reminder: boo
     await message.reply_text(text, reply_markup=markup)
 
 
-async def _move_on(message: Message, draft: Draft, svc: Services) -> None:
+async def _move_on(
+    message: Message, draft: Draft, svc: Services, update_id: int | None = None
+) -> None:
     drafts.advance(draft, svc.knowledge)
-    await svc.complaints.drafts.save(draft)
+    await svc.complaints.drafts.save(draft, update_id=update_id)
     if draft.step == "confirm" and drafts.anonymous(draft, svc.knowledge):
         await message.reply_text(texts.FLOW_PRIVACY_SENSITIVE)
     await prompt(message, draft, svc)
+
+
+async def _replayed(update: Update, message: Message, draft: Draft, svc: Services) -> bool:
+    """The same update delivered again (after a crash): its effect is already stored (see
+    `Drafts.save(update_id=...)`), so only the current step's prompt is repeated."""
+    if not await svc.complaints.updates.applied(update.update_id):
+        return False
+    await prompt(message, draft, svc)
+    return True
 
 
 # -- messages inside the flow ---------------------------------------------------------
@@ -103,12 +114,13 @@ async def active_draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Dr
     return draft
 
 
-async def _stale(message: Message, draft: Draft, svc: Services) -> bool:
+async def _stale(message: Message, draft: Draft, svc: Services, update_id: int) -> bool:
     """A resident back after a long silence is asked first, not assumed to continue."""
     updated = parse_time(draft.updated_at)
     if updated is None or svc.complaints.clock() - updated < STALE_DRAFT:
         return False
-    await svc.complaints.drafts.save(draft)  # touching it: the next message continues
+    # Touching it: the next message continues.
+    await svc.complaints.drafts.save(draft, update_id=update_id)
     text, markup = view.resume(draft.step)
     await message.reply_text(text, reply_markup=markup)
     return True
@@ -118,7 +130,10 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Dra
     message = update.effective_message
     assert message is not None and message.text is not None
     svc = services(context)
-    if await _stale(message, draft, svc):
+    if await _replayed(update, message, draft, svc):
+        return
+    uid = update.update_id
+    if await _stale(message, draft, svc, uid):
         return
     text = message.text.strip()
     if draft.step == "description":
@@ -128,53 +143,62 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Dra
                 texts.FLOW_DESCRIPTION_TOO_SHORT, reply_markup=view.cancel_only()
             )
         elif outcome == Described.MORE_EXPECTED:
-            await svc.complaints.drafts.save(draft)
+            # The update id makes a continuation delivered twice count once.
+            await svc.complaints.drafts.save(draft, update_id=uid)
             await prompt(message, draft, svc)
         else:
             if outcome == Described.CAPPED:
                 await message.reply_text(texts.FLOW_DESCRIPTION_CAPPED)
-            await _after_description(message, draft, svc)
+            await _after_description(message, draft, svc, uid)
         return
     if draft.step == "location":
-        await _typed_location(message, draft, svc, text)
+        await _typed_location(message, draft, svc, text, uid)
         return
     if draft.step == "contact" and text == texts.BTN_SKIP:
         drafts.share_contact(draft, None)
-        await svc.complaints.drafts.save(draft)
+        await svc.complaints.drafts.save(draft, update_id=uid)
         await message.reply_text("👍", reply_markup=ReplyKeyboardRemove())
         await prompt(message, draft, svc)
         return
     await prompt(message, draft, svc, reminder=True)
 
 
-async def _after_description(message: Message, draft: Draft, svc: Services) -> None:
+async def _after_description(
+    message: Message, draft: Draft, svc: Services, update_id: int | None = None
+) -> None:
     if drafts.needs_emergency_warning(draft, svc.knowledge, draft.description):
         await message.reply_text(texts.EMERGENCY)
-    await _move_on(message, draft, svc)
+    await _move_on(message, draft, svc, update_id)
 
 
-async def _typed_location(message: Message, draft: Draft, svc: Services, text: str) -> None:
+async def _typed_location(
+    message: Message, draft: Draft, svc: Services, text: str, update_id: int
+) -> None:
     resolution = svc.regions.resolve(text)
     if resolution.certain is not None:
         drafts.set_place(draft, resolution.certain.desa, resolution.certain.kecamatan, text)
-        await _place_found(message, draft, svc)
+        await _place_found(message, draft, svc, update_id)
     elif resolution.candidates:
         drafts.offer_places(draft, resolution.candidates, text)
-        await svc.complaints.drafts.save(draft)
+        await svc.complaints.drafts.save(draft, update_id=update_id)
         await prompt(message, draft, svc)
     else:
         await message.reply_text(texts.FLOW_LOCATION_NOT_FOUND, reply_markup=view.skip_location())
 
 
-async def _place_found(message: Message, draft: Draft, svc: Services) -> None:
+async def _place_found(
+    message: Message, draft: Draft, svc: Services, update_id: int | None = None
+) -> None:
     await message.reply_text(texts.FLOW_LOCATION_FOUND.format(place=escape(draft.place or "")))
-    await _move_on(message, draft, svc)
+    await _move_on(message, draft, svc, update_id)
 
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft) -> None:
     message = update.effective_message
     assert message is not None and message.location is not None
     svc = services(context)
+    if await _replayed(update, message, draft, svc):
+        return
     if draft.step != "location":
         await prompt(message, draft, svc, reminder=True)
         return
@@ -185,13 +209,15 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE, draft:
         return
     draft.latitude, draft.longitude = point.latitude, point.longitude
     drafts.set_place(draft, found.desa, found.kecamatan, None)
-    await _place_found(message, draft, svc)
+    await _place_found(message, draft, svc, update.update_id)
 
 
 async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft) -> None:
     message = update.effective_message
     assert message is not None and message.photo
     svc = services(context)
+    if await _replayed(update, message, draft, svc):
+        return
     if draft.step != "photos":
         await prompt(message, draft, svc, reminder=True)
         return
@@ -199,12 +225,12 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Dr
     added = drafts.add_photo(draft, message.photo[-1].file_id)
     if added == Photo.REPEATED:
         return
-    if added != Photo.FULL:
-        await svc.complaints.drafts.save(draft)
     if added in (Photo.FULL, Photo.LAST):
         await message.reply_text(texts.FLOW_PHOTO_LIMIT)
-        await _move_on(message, draft, svc)
+        await _move_on(message, draft, svc, update.update_id)  # stores the last photo too
         return
+    # The update id makes a photo delivered twice count once.
+    await svc.complaints.drafts.save(draft, update_id=update.update_id)
     await message.reply_text(
         texts.FLOW_PHOTO_RECEIVED.format(count=len(draft.photos)), reply_markup=view.more_photos()
     )
@@ -214,6 +240,8 @@ async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: 
     message, user = update.effective_message, update.effective_user
     assert message is not None and message.contact is not None and user is not None
     svc = services(context)
+    if await _replayed(update, message, draft, svc):
+        return
     if draft.step != "contact":
         await prompt(message, draft, svc, reminder=True)
         return
@@ -221,7 +249,7 @@ async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: 
         await message.reply_text(texts.FLOW_CONTACT_NOT_YOURS)
         return
     drafts.share_contact(draft, message.contact.phone_number)
-    await svc.complaints.drafts.save(draft)
+    await svc.complaints.drafts.save(draft, update_id=update.update_id)
     await message.reply_text("👍", reply_markup=ReplyKeyboardRemove())
     await prompt(message, draft, svc)
 
@@ -251,6 +279,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer()
         await _confirm(update, context, draft, rest.removeprefix("kirim:"))
         return
+    if draft is not None and await svc.complaints.updates.applied(update.update_id):
+        await query.answer()  # the same press delivered again: it was applied once
+        await prompt(message, draft, svc)
+        return
+    uid = update.update_id
     if prefix == callbacks.FLOW and rest == "baru":
         await query.answer()
         if resident_id is not None:
@@ -263,33 +296,33 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.answer()
     knowledge = svc.knowledge.knowledge
     if prefix == callbacks.FLOW:
-        await _flow_button(message, draft, svc, rest, resident_id)
+        await _flow_button(message, draft, svc, rest, resident_id, uid)
     elif prefix == callbacks.CATEGORY and draft.step == "category" and rest in knowledge.categories:
         draft.category = rest
         if drafts.needs_emergency_warning(draft, svc.knowledge):
             await message.reply_text(texts.EMERGENCY)
-        await _move_on(message, draft, svc)
+        await _move_on(message, draft, svc, uid)
     elif prefix == callbacks.LOCATION and draft.step == "location":
-        await _chosen_location(message, draft, svc, rest)
+        await _chosen_location(message, draft, svc, rest, uid)
     elif prefix == callbacks.PRIVACY and draft.step == "privacy" and rest in drafts.SHARES:
         drafts.choose_privacy(draft, rest, user.full_name)  # type: ignore[arg-type]
         if draft.step == "contact":
-            await svc.complaints.drafts.save(draft)
+            await svc.complaints.drafts.save(draft, update_id=uid)
             await prompt(message, draft, svc)
         else:
-            await _move_on(message, draft, svc)
+            await _move_on(message, draft, svc, uid)
     elif prefix == callbacks.SUMMARY and rest == "ubah" and draft.step == "confirm":
         text, markup = view.edit_which()
         await message.reply_text(text, reply_markup=markup)
     elif prefix == callbacks.EDIT and drafts.edit_step(draft, rest):
-        await svc.complaints.drafts.save(draft)
+        await svc.complaints.drafts.save(draft, update_id=uid)
         await prompt(message, draft, svc)
     else:
         await prompt(message, draft, svc, reminder=True)
 
 
 async def _flow_button(
-    message: Message, draft: Draft, svc: Services, action: str, resident_id: int
+    message: Message, draft: Draft, svc: Services, action: str, resident_id: int, uid: int
 ) -> None:
     if action == "batal":
         await svc.complaints.drafts.discard(resident_id)
@@ -299,22 +332,24 @@ async def _flow_button(
         await prompt(message, draft, svc)
     elif action == "lewatilokasi" and draft.step == "location":
         draft.location_options = []
-        await _move_on(message, draft, svc)
+        await _move_on(message, draft, svc, uid)
     elif action == "fotoselesai" and draft.step == "photos":
-        await _move_on(message, draft, svc)
+        await _move_on(message, draft, svc, uid)
     elif action == "uraianselesai" and draft.step == "description" and draft.description:
-        await _after_description(message, draft, svc)
+        await _after_description(message, draft, svc, uid)
     elif action == "tetap" and draft.step == "confirm":
         draft.referral_ok = True
-        await svc.complaints.drafts.save(draft)
+        await svc.complaints.drafts.save(draft, update_id=uid)
         await prompt(message, draft, svc)
     else:
         await prompt(message, draft, svc, reminder=True)
 
 
-async def _chosen_location(message: Message, draft: Draft, svc: Services, key: str) -> None:
+async def _chosen_location(
+    message: Message, draft: Draft, svc: Services, key: str, uid: int
+) -> None:
     if drafts.choose_place(draft, key, svc.regions):
-        await _place_found(message, draft, svc)
+        await _place_found(message, draft, svc, uid)
     else:
         await prompt(message, draft, svc, reminder=True)
 

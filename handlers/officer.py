@@ -41,6 +41,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _, ticket, action, *rest = parts
     target = rest[0] if rest else None
     svc = services(context)
+    if await svc.complaints.updates.applied(update.update_id):
+        await query.answer()  # the same press delivered again: it was applied once
+        return
     complaint = await svc.complaints.by_ticket(ticket)
     if complaint is None:
         await query.answer(texts.OFFICER_REFUSED["unknown"], show_alert=True)
@@ -81,7 +84,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             reply_markup=ForceReply(selective=True),
         )
         await svc.complaints.workflow.prompt_officer(
-            prompt.chat.id, prompt.message_id, complaint.id, action, officer.id
+            prompt.chat.id,
+            prompt.message_id,
+            complaint.id,
+            action,
+            officer.id,
+            update_id=update.update_id,
         )
         return
     if chosen == Action.ALIHKAN and target is None:
@@ -100,6 +108,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message.chat.id,
         target=target,
         card_message_id=message.message_id if from_card else None,
+        update_id=update.update_id,
     )
     if not result.ok:
         await query.answer(render.refusal(result.reason, result.complaint), show_alert=True)
@@ -149,7 +158,12 @@ async def on_group_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             return
         officer = _officer(update)
         result = await svc.complaints.workflow.officer_action(
-            complaint.ticket, action, officer, message.chat.id, note=text
+            complaint.ticket,
+            action,
+            officer,
+            message.chat.id,
+            note=text,
+            update_id=update.update_id,
         )
         if not result.ok:
             await message.reply_text(render.refusal(result.reason, result.complaint))
@@ -165,7 +179,7 @@ async def on_group_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if complaint is None or not text:
         return
     refused = await svc.complaints.workflow.relay_from_officer(
-        complaint, _officer(update), message.chat.id, text
+        complaint, _officer(update), message.chat.id, text, update_id=update.update_id
     )
     if refused == "closed":
         await message.reply_text(texts.OFFICER_RELAY_CLOSED.format(ticket=complaint.ticket))

@@ -1,4 +1,5 @@
-"""Cross-cutting update handling: one log line per update, and per-resident flood control."""
+"""Cross-cutting update handling: one log line per update, per-resident and per-group flood
+control, and who the bot listens to in groups."""
 
 from __future__ import annotations
 
@@ -87,6 +88,49 @@ class FloodControl:
 
 
 FLOOD_KEY = "flood_control"
+GROUP_GUARD_KEY = "group_guard"
+GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP, ChatType.CHANNEL)
+
+
+class GroupPolicy:
+    """Groups are not a free channel: a group can send at most `per_minute` updates a
+    minute (beyond, it is ignored for a minute), and nobody but an admin can run an admin
+    command there. Both are silent: a reply into a group costs one of Telegram's 20 messages
+    a minute for that group, and tells a spammer that the bot is listening."""
+
+    def __init__(self, admin_commands: frozenset[str], per_minute: int) -> None:
+        self.admin_commands = admin_commands
+        self.flood = FloodControl(per_minute)
+
+    def is_admin_command(self, update: Update) -> bool:
+        message = update.effective_message
+        text = message.text if message is not None else None
+        if not text or not text.startswith("/"):
+            return False
+        command = text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if len(text) > 1 else ""
+        return command in self.admin_commands
+
+
+async def group_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs before every other handler (group -2). In a group, an admin is always heard;
+    anyone else only in a linked OPD group (or the admin group), within the group's flood
+    limit, and never with an admin command. Everything else is dropped without a reply."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or chat.type not in GROUP_TYPES:
+        return
+    svc = services(context)
+    if svc.is_admin(user.id if user else None) or chat.id == svc.settings.admin_chat_id:
+        return
+    policy: GroupPolicy = context.application.bot_data[GROUP_GUARD_KEY]
+    verdict = policy.flood.check(chat.id)
+    if verdict != "ok":
+        if verdict == "warn":  # one line per minute of flood, not one per update
+            log.warning(
+                "update %s: group flood limit, chat %s ignored 60 s", update.update_id, chat.id
+            )
+        raise ApplicationHandlerStop
+    if policy.is_admin_command(update) or not await svc.complaints.cards.is_linked(chat.id):
+        raise ApplicationHandlerStop
 
 
 async def flood_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

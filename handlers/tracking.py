@@ -119,7 +119,9 @@ async def reply_to_officer(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if complaint.status == "ditutup":
         await message.reply_text(texts.RESIDENT_REPLY_CLOSED)
         return True
-    await svc.complaints.workflow.relay_from_resident(complaint, message.text)
+    await svc.complaints.workflow.relay_from_resident(
+        complaint, message.text, update_id=update.update_id
+    )
     svc.wake_outbox()
     await message.reply_text(texts.RESIDENT_REPLY_SENT)
     return True

@@ -39,6 +39,18 @@ class Person:
         return user
 
 
+# Update ids never repeat, like Telegram's: a handled update id is remembered in the
+# database (effects happen once per update), and the terminal chat and the tests reopen the
+# same database in a new process or Application. Seeded from the clock in milliseconds: no
+# one types faster than that.
+_UPDATE_IDS = itertools.count(time.time_ns() // 1_000_000)
+
+
+def next_update_id() -> int:
+    """A fresh update id, never used before in this process (nor, in practice, before)."""
+    return next(_UPDATE_IDS)
+
+
 RESIDENT = Person(id=5550001, first_name="Budi", last_name="Santoso", username="budi_ds")
 
 
@@ -46,7 +58,7 @@ class Simulator:
     def __init__(self, application: Application, api: LocalBotApi) -> None:
         self.application = application
         self.api = api
-        self._update_ids = itertools.count(1)
+        self._update_ids = _UPDATE_IDS
         self._message_ids = itertools.count(1)
 
     async def process(self, update: dict[str, Any]) -> list[ApiCall]:
@@ -67,6 +79,31 @@ class Simulator:
         self.api.remember(message)
         return message
 
+    def text_update(
+        self,
+        text: str,
+        person: Person = RESIDENT,
+        *,
+        chat: dict[str, Any] | None = None,
+        reply_to: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The raw update of a text message, not processed yet (process it twice to see a
+        redelivery); a leading /command gets the entity Telegram would add."""
+        fields: dict[str, Any] = {"text": text}
+        if text.startswith("/"):
+            command = text.split()[0]
+            fields["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        if reply_to is not None:
+            fields["reply_to_message"] = replied(reply_to)
+        return self.message_update(person, chat=chat, **fields)
+
+    def message_update(
+        self, person: Person = RESIDENT, *, chat: dict[str, Any] | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        """The raw update of any message, not processed yet."""
+        message = self._message(person, chat, **fields)
+        return {"update_id": next(self._update_ids), "message": message}
+
     async def send(
         self,
         text: str,
@@ -76,21 +113,13 @@ class Simulator:
         reply_to: dict[str, Any] | None = None,
     ) -> list[ApiCall]:
         """A text message; a leading /command gets the entity Telegram would add."""
-        fields: dict[str, Any] = {"text": text}
-        if text.startswith("/"):
-            command = text.split()[0]
-            fields["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
-        if reply_to is not None:
-            fields["reply_to_message"] = replied(reply_to)
-        message = self._message(person, chat, **fields)
-        return await self.process({"update_id": next(self._update_ids), "message": message})
+        return await self.process(self.text_update(text, person, chat=chat, reply_to=reply_to))
 
     async def send_message(
         self, person: Person = RESIDENT, *, chat: dict[str, Any] | None = None, **fields: Any
     ) -> list[ApiCall]:
         """Any other message: sticker=..., voice=..., photo=[...], location=..."""
-        message = self._message(person, chat, **fields)
-        return await self.process({"update_id": next(self._update_ids), "message": message})
+        return await self.process(self.message_update(person, chat=chat, **fields))
 
     async def edit(self, text: str, person: Person = RESIDENT) -> list[ApiCall]:
         message = self._message(person, None, text=text, edit_date=int(time.time()))
@@ -111,6 +140,10 @@ class Simulator:
     async def press_data(
         self, call: ApiCall, data: str, person: Person = RESIDENT
     ) -> list[ApiCall]:
+        return await self.process(self.press_update(call, data, person))
+
+    def press_update(self, call: ApiCall, data: str, person: Person = RESIDENT) -> dict[str, Any]:
+        """The raw update of a button press, not processed yet."""
         message = call.result if isinstance(call.result, dict) else None
         query: dict[str, Any] = {
             "id": str(next(self._update_ids) + 10_000),
@@ -120,4 +153,4 @@ class Simulator:
         }
         if message is not None:
             query["message"] = message
-        return await self.process({"update_id": next(self._update_ids), "callback_query": query})
+        return {"update_id": next(self._update_ids), "callback_query": query}

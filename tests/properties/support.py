@@ -32,7 +32,7 @@ from telegram.ext import Application
 from bot import PROJECT_ROOT
 from bot.app import build_application, running
 from bot.offline.local_api import ApiCall, Fault, LocalBotApi, replied
-from bot.offline.simulator import Person, Simulator
+from bot.offline.simulator import Person, Simulator, next_update_id
 from bot.presentation import texts
 from bot.services.complaints import utcnow
 from bot.services.knowledge import LiveKnowledge
@@ -225,7 +225,9 @@ class Bot:
         self.error_logs: list[logging.LogRecord] = []
         self.checked_calls = 0
         self.call_problems: list[str] = []
-        self._update_ids = itertools.count(1)
+        # Fresh ids: the worlds' databases are copies of a template that remembers the
+        # updates it applied.
+        self._update_ids = iter(next_update_id, None)
         # Telegram numbers messages per chat; people's messages get their own range here so
         # they never share an id with a message the bot sent (LocalBotApi counts from 1000).
         self._message_ids = itertools.count(500_000)

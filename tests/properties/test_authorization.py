@@ -205,7 +205,8 @@ for action in ("terima", "proses", "tolak", "alihkan", "alihkan:dishub", "selesa
             officer,
             group,
             press_as(officer, group, card_data("a_open", action), "a_open"),
-            WRONG_GROUP,
+            # A group no OPD is linked to hears only admins: not even a refusal.
+            [] if group in (ROGUE_GROUP, BASIC_GROUP) else WRONG_GROUP,
         )
     attempt(
         f"DLH-officer-presses-Dishub-card-{action}",
@@ -299,7 +300,8 @@ for command in ADMIN_COMMANDS:
             person,
             where,
             send_command,
-            ADMIN_REFUSED,
+            # In a group, no reply at all; in private, one kind sentence.
+            [] if where else ADMIN_REFUSED,
         )
 for person, where in ((RESIDENT_A, None), (OFFICER_TRIAGE, TRIAGE_GROUP)):
     attempt(

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from bot.services.applied_updates import AppliedUpdates
 from bot.services.calendar import WorkingCalendar
 from bot.services.complaints.cards import Cards
 from bot.services.complaints.drafts import Draft, Drafts
@@ -72,3 +73,4 @@ class ComplaintService(ComplaintStore):
         self.submissions = Submissions(self)
         self.cards = Cards(self)
         self.workflow = Workflow(self, self.cards)
+        self.updates = AppliedUpdates(db)  # which incoming updates already had their effect

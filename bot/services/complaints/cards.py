@@ -82,6 +82,12 @@ class Cards:
         )
         return int(row[0]) if row else None
 
+    async def is_linked(self, chat_id: int) -> bool:
+        """Whether the group serves an OPD (or a kantor camat): the only groups where the bot
+        listens to anyone but an admin."""
+        row = await self.store.db.fetchone("SELECT 1 FROM opd_group WHERE chat_id = ?", (chat_id,))
+        return row is not None
+
     async def migrate_group(self, old_chat_id: int, new_chat_id: int) -> None:
         """A group became a supergroup: its id changed, its links and cards move with it."""
         async with self.store.db.transaction() as conn:

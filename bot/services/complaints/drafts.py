@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Literal
 
+from bot.services.applied_updates import claim
 from bot.services.complaints import routing
 from db import db_time
 from faq.models import Opd
@@ -317,11 +318,15 @@ class Drafts:
             **{k: v for k, v in data.items() if k in known},
         )
 
-    async def save(self, draft: Draft) -> None:
+    async def save(self, draft: Draft, *, update_id: int | None = None) -> bool:
+        """Store the draft. With the `update_id` that changed it: False (nothing written)
+        when that update was already applied, e.g. a paste continuation delivered twice."""
         now = db_time(self.store.clock())
         # A draft survives any restart of the bot either way; only a power cut could cost
         # the last step typed, which the resident simply types again.
         async with self.store.db.transaction(durable=False) as conn:
+            if not await claim(conn, update_id):
+                return False
             await conn.execute(
                 "INSERT INTO draft (resident_id, step, data, nonce, updated_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (resident_id) DO UPDATE SET"
@@ -330,6 +335,7 @@ class Drafts:
                 (draft.resident_id, draft.step, draft.data(), draft.nonce, now),
             )
         draft.updated_at = now
+        return True
 
     async def discard(self, resident_id: int) -> bool:
         async with self.store.db.transaction() as conn:

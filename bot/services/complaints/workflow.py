@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from bot.services.applied_updates import claim, was_applied
 from bot.services.calendar import CLOSE_AFTER, FINISH_WITHIN
 from bot.services.complaints import routing
 from bot.services.complaints.models import (
@@ -84,14 +85,18 @@ class Workflow:
         note: str | None = None,
         target: str | None = None,
         card_message_id: int | None = None,
+        update_id: int | None = None,
     ) -> ActionResult:
-        """Apply an officer's button press; refuses anything not allowed, changing nothing."""
+        """Apply an officer's button press; refuses anything not allowed, changing nothing.
+        The same update applied again changes nothing and reports success again."""
         store = self.store
         knowledge = store.knowledge.knowledge
         complaint = await store.by_ticket(ticket)
         chosen = officer_action(action)
         if complaint is None or chosen is None:
             return ActionResult(False, "unknown")
+        if await was_applied(store.db, update_id):
+            return ActionResult(True, "ok", complaint)  # already applied: only acknowledged
         refusal = await self.refusal(complaint, chosen, chat_id, card_message_id)
         if refusal is not None:
             return ActionResult(False, refusal, complaint)
@@ -106,6 +111,8 @@ class Workflow:
         now = store.clock()
         new_opd, triage_reason, due = self._consequences(complaint, chosen, now, note, target)
         async with store.db.transaction() as conn:
+            if not await claim(conn, update_id):
+                return ActionResult(True, "ok", await store.get(complaint.id))
             # Compare-and-set on the status and the OPD: a concurrent second press, or a
             # move that happened meanwhile, changes nothing.
             cursor = await conn.execute(
@@ -235,9 +242,18 @@ class Workflow:
 
     # -- notes officers are asked for -----------------------------------------------------
     async def prompt_officer(
-        self, chat_id: int, message_id: int, complaint_id: int, action: str, officer_id: int
+        self,
+        chat_id: int,
+        message_id: int,
+        complaint_id: int,
+        action: str,
+        officer_id: int,
+        *,
+        update_id: int | None = None,
     ) -> None:
         async with self.store.db.transaction() as conn:
+            if not await claim(conn, update_id):
+                return
             await conn.execute(
                 "INSERT OR REPLACE INTO officer_prompt (chat_id, message_id, complaint_id, action,"
                 " officer_id) VALUES (?, ?, ?, ?, ?)",
@@ -253,16 +269,24 @@ class Workflow:
 
     # -- messages between officers and residents -----------------------------------------
     async def relay_from_officer(
-        self, complaint: Complaint, officer: Officer, chat_id: int, text: str
+        self,
+        complaint: Complaint,
+        officer: Officer,
+        chat_id: int,
+        text: str,
+        *,
+        update_id: int | None = None,
     ) -> str | None:
-        """An officer's reply to the card goes to the resident. Returns why not, if not:
-        `wrong_group` (not the group acting on it) or `closed`."""
+        """An officer's reply to the card goes to the resident, once per update. Returns
+        why not, if not: `wrong_group` (not the group acting on it) or `closed`."""
         wrong = await self._wrong_group(complaint, chat_id)
         if wrong is not None:
             return wrong
         if complaint.status == Status.DITUTUP:
             return "closed"
         async with self.store.db.transaction() as conn:
+            if not await claim(conn, update_id):
+                return None  # relayed the first time this update came
             await self.store.add_event(
                 conn,
                 complaint.id,
@@ -279,8 +303,13 @@ class Workflow:
             )
         return None
 
-    async def relay_from_resident(self, complaint: Complaint, text: str) -> None:
+    async def relay_from_resident(
+        self, complaint: Complaint, text: str, *, update_id: int | None = None
+    ) -> None:
+        """A resident's reply goes to the OPD group, once per update."""
         async with self.store.db.transaction() as conn:
+            if not await claim(conn, update_id):
+                return
             await self.store.add_event(
                 conn,
                 complaint.id,

@@ -132,3 +132,17 @@ async def test_a_draft_survives_storage_whole(bot: Harness) -> None:
     again = await store.get(resident)
     assert again is not None and again.photos == ["a", "b"] and again.nonce == d.nonce
     assert await store.discard(resident) and await store.get(resident) is None
+
+
+async def test_a_change_from_an_update_already_applied_is_not_stored(bot: Harness) -> None:
+    store = bot.services.complaints.drafts
+    resident = await store.resident_id(5550001, 5550001)
+    d = Draft(resident_id=resident, step="description", category="sampah")
+    assert drafts.describe(d, SAMPAH) and await store.save(d, update_id=41)
+    # The same update again: appending again in memory is not stored.
+    again = await store.get(resident)
+    assert again is not None
+    drafts.describe(again, SAMPAH)
+    assert not await store.save(again, update_id=41)
+    stored = await store.get(resident)
+    assert stored is not None and stored.description == SAMPAH

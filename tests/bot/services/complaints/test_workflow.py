@@ -162,9 +162,17 @@ async def test_a_card_in_a_group_that_no_longer_acts_changes_nothing(bot: Harnes
     # the card is still recorded in the old group, which no longer acts on it.
     async with bot.services.db.transaction() as conn:
         await conn.execute("UPDATE opd_group SET chat_id = ? WHERE opd_id = 'dlh'", (NEW_GROUP,))
-    calls = await press_in_group(bot, card, texts.BTN_ACCEPT, OFFICER)
-    [alert] = [c for c in calls if c.method == "answerCallbackQuery"]
-    assert alert.params["text"] == texts.OFFICER_REFUSED["wrong_group"]
+    # The old group is linked to nothing now, so the bot does not even hear it; the
+    # workflow refuses on its own too.
+    assert await press_in_group(bot, card, texts.BTN_ACCEPT, OFFICER) == []
+    result = await bot.services.complaints.workflow.officer_action(
+        ticket,
+        "terima",
+        Officer(OFFICER.id, "Siti"),
+        DLH_GROUP,
+        card_message_id=card.result["message_id"],
+    )
+    assert not result.ok and result.reason == "wrong_group"
     assert (await bot.services.complaints.by_ticket(ticket)).status == "diteruskan"
 
 
