@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from faq.drafts import draft_notes, is_working_file
 from faq.models import Category, CategoryFile, FaqFile, Opd, OpdFile, RoutingPolicy, Topic
 from faq.problems import Problem, YamlDocument, read_yaml, validate
 
@@ -148,6 +149,7 @@ def load_knowledge(
     categories, category_problems = load_categories(categories_file, opds)
     problems += category_problems
     files = sorted(faq_dir.glob("*.yaml")) + sorted(faq_dir.glob("*.yml"))
+    files = [path for path in files if not is_working_file(path)]  # drafts are never served
     if not files:
         problems.append(Problem(str(faq_dir), None, "tidak ada berkas FAQ (*.yaml) di folder ini"))
     topics: dict[str, Topic] = {}
@@ -208,5 +210,6 @@ def load_knowledge(
             )
     if problems:
         return None, problems
+    notes += draft_notes(faq_dir)
     areas.sort(key=lambda a: (a.order, a.id))
     return KnowledgeBase(topics, tuple(areas), opds, tuple(notes), categories), []
