@@ -233,7 +233,7 @@ def reload_on_sighup(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
 
     async def reload() -> None:
-        result = await asyncio.to_thread(services.knowledge.reload)  # off the event loop
+        result = await services.knowledge.reload_async()
         for problem in services.calendar.reload():  # a broken file keeps the old holidays
             log.warning("SIGHUP: holidays NOT reloaded: %s", problem)
         if result.ok:
