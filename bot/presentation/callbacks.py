@@ -37,9 +37,12 @@ CARD = "k"  # k:<ticket>:<action>[:<target opd>]  (at most 33 bytes)
 # -- admins (handlers/admin.py) -----------------------------------------------------------
 ASSIGN = "g"  # g:<ticket>:<opd id>
 
+# -- admins: teaching the bot (handlers/teaching.py) ---------------------------------------
+TEACH = "q"  # q:t:<group>:<topic> | q:o|d|i:<group> | q:h | q:u:<audit entry>
+
 FLOW_PREFIXES = (CATEGORY, LOCATION, PRIVACY, SUMMARY, EDIT, FLOW)
 RESIDENT_PREFIXES = (MENU, AREA, TOPIC, FEEDBACK, OFFER)
-ALL_PREFIXES = (*RESIDENT_PREFIXES, *FLOW_PREFIXES, RESIDENT, CARD, ASSIGN)
+ALL_PREFIXES = (*RESIDENT_PREFIXES, *FLOW_PREFIXES, RESIDENT, CARD, ASSIGN, TEACH)
 
 
 def data(*parts: str) -> str:
@@ -66,4 +69,5 @@ def pattern(*prefixes: str) -> str:
 OFFICER_PATTERN = pattern(CARD)
 TRACKING_PATTERN = pattern(RESIDENT)
 ASSIGN_PATTERN = pattern(ASSIGN)
+TEACH_PATTERN = pattern(TEACH)
 FLOW_PATTERN = pattern(*FLOW_PREFIXES)

@@ -64,6 +64,9 @@ class Outcome:
     added: tuple[str, ...] = ()
     questions: int = 0
     reloaded: bool = True  # False: the file changed but the live FAQ kept the old one
+    # The taught topic now answers the group's question outright (not only as "Maksud
+    # Anda"): a phrasing adds evidence, the matcher still decides.
+    answers_now: bool = True
 
 
 @dataclass(frozen=True)
@@ -202,6 +205,7 @@ class TeachingService:
             return Outcome(False, result.reason, result.detail, topic_id=topic_id)
         entry = await self._record("teach", group_id, example, questions, teacher, result)
         reload = await self.knowledge.reload_async()
+        reply = self.knowledge.assistant.ask(example)
         return Outcome(
             True,
             entry_id=entry,
@@ -209,6 +213,7 @@ class TeachingService:
             added=result.added,
             questions=len(questions),
             reloaded=reload.ok,
+            answers_now=reply.intent == "faq" and getattr(reply.topic, "id", None) == topic_id,
         )
 
     async def draft(self, group_id: int, teacher: Teacher) -> Outcome:

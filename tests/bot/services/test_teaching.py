@@ -140,3 +140,13 @@ def test_search_by_words(service: TeachingService) -> None:
     assert found and all(t in service.knowledge.knowledge.topics for t in found)
     assert "pbb-bayar" in found
     assert service.search_topics("   ") == ()
+
+
+async def test_the_admin_hears_when_the_bot_still_only_suggests_the_topic(
+    service: TeachingService,
+) -> None:
+    question = "kartu pengenal bocah buat apa gunanya"
+    await ask_missed(service, [question])
+    [group], _ = await service.open_groups()
+    outcome = await service.teach(group.id, "kia", ADMIN)
+    assert outcome.ok and not outcome.answers_now
