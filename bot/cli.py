@@ -34,6 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     faq = sub.add_parser("faq", help="FAQ files")
     faq_sub = faq.add_subparsers(dest="faq_command", required=True)
     faq_sub.add_parser("check", help="validate FAQ and routing files; non-zero exit on problems")
+    faq_sub.add_parser(
+        "teach", help="teach the bot the questions it missed, interactively (as /pertanyaan)"
+    )
     ev = sub.add_parser(
         "eval",
         help="score ask, route or emergency on a CSV of text,expected; holdout: the FAQ's "
@@ -59,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
     un = sub.add_parser("unanswered", help="questions the bot could not answer, most asked first")
     un.add_argument("--limit", type=int, default=30)
+    un.add_argument(
+        "--groups", action="store_true", help="similar questions grouped, with likely topics"
+    )
     rp = sub.add_parser("report", help="the monthly report for the council, as one HTML file")
     rp.add_argument(
         "--month", default=None, help="YYYY-MM (default: the last full month; 'ini': this one)"
@@ -99,6 +105,12 @@ def main(argv: list[str] | None = None) -> int:
             return _ask(settings, args.text, as_json=args.json)
         if command == "route":
             return _route(settings, args.text, as_json=args.json)
+        if command == "faq" and args.faq_command == "teach":
+            from bot.offline.teaching import run_teach
+
+            if logging.getLogger().level < logging.WARNING:  # the terminal is the conversation
+                logging.getLogger().setLevel(logging.WARNING)
+            return asyncio.run(run_teach(settings))
         if command == "faq":
             return _faq_check(settings)
         if command == "eval":
@@ -110,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
             return _eval(settings, args.kind, args.file, args.fail_under, args.worst)
         if command == "export":
             return _export(settings, args.days, args.personal, args.out)
+        if command == "unanswered" and args.groups:
+            return asyncio.run(_unanswered_groups(settings, args.limit))
         if command == "unanswered":
             return asyncio.run(_unanswered(settings, args.limit))
         if command == "report":
@@ -366,6 +380,31 @@ async def _unanswered(settings: Settings, limit: int) -> int:
         print(f"{item.times:5d}  {item.example}  (nearest topic: {item.nearest_topic or '-'})")
     if not top:
         print("no unanswered questions yet")
+    return 0
+
+
+async def _unanswered_groups(settings: Settings, limit: int) -> int:
+    from bot.services.teaching import TeachingService
+
+    knowledge = _knowledge(settings)
+    db = await _open_db(settings)
+    try:
+        shown, total = await TeachingService(db, knowledge).open_groups(limit, store=False)
+    finally:
+        await db.close()
+    for item in shown:
+        group = item.group
+        last = group.last_asked.date().isoformat() if group.last_asked else "-"
+        print(f"{group.count:5d}  last {last}  {group.example}")
+        others = "; ".join(text for text, _ in group.variants[1:4])
+        if others:
+            print(f"       also: {others}")
+        print(f"       likely topics: {', '.join(item.likely) or '-'}")
+    if not shown:
+        print("no unanswered questions to teach")
+    elif total > len(shown):
+        print(f"({len(shown)} of {total} groups; --limit for more)")
+    print("teach them with `python -m bot faq teach` or /pertanyaan in Telegram")
     return 0
 
 

@@ -24,6 +24,7 @@ from db import Database, db_time, parse_db_time
 from faq.editing import EditResult, FaqEditor
 
 LIKELY_TOPICS = 3
+LIKELY_MIN_SCORE = 0.2  # below this the matcher's ranking is noise ("resep kue" -> darurat)
 SEARCH_RESULTS = 6
 GROUPS_SHOWN = 8
 KEEP_SHOWN_GROUPS = dt.timedelta(days=60)  # older listings' buttons stop working
@@ -99,9 +100,11 @@ class TeachingService:
         )
 
     # -- reading -------------------------------------------------------------------------
-    async def open_groups(self, limit: int = GROUPS_SHOWN) -> tuple[list[ShownGroup], int]:
-        """The biggest groups of open questions (stored, so buttons can name them), and
-        how many groups there are in all."""
+    async def open_groups(
+        self, limit: int = GROUPS_SHOWN, *, store: bool = True
+    ) -> tuple[list[ShownGroup], int]:
+        """The biggest groups of open questions (stored, so buttons can name them; not
+        with `store=False`, then their ids are 0), and how many groups there are in all."""
         rows = await self.db.fetchall(
             "SELECT id, text, normalized, asked_at, reason, nearest_topic, nearest_score"
             f" FROM unanswered_question WHERE {_OPEN} ORDER BY id"
@@ -119,6 +122,9 @@ class TeachingService:
             for r in rows
         ]
         groups = group_questions(questions)
+        if not store:
+            shown = [ShownGroup(0, g, self.likely_topics(g)) for g in groups[:limit]]
+            return shown, len(groups)
         shown = []
         async with self.db.transaction() as conn:
             await conn.execute(
@@ -142,7 +148,8 @@ class TeachingService:
         matcher = self.knowledge.assistant.matcher
         found: list[str] = []
         for wording, _ in group.variants[:3]:
-            found += [r.topic_id for r in matcher.match(wording).ranked[:n]]
+            ranked = matcher.match(wording).ranked[:n]
+            found += [r.topic_id for r in ranked if r.score >= LIKELY_MIN_SCORE]
         found += list(group.nearest_topics)
         ordered = [t for t in dict.fromkeys(found) if t in topics]
         return tuple(ordered[:n])

@@ -141,3 +141,12 @@ TEACH_WHAT_TAUGHT = "“{example}” → <code>{topic}</code>"
 TEACH_WHAT_DRAFTED = "“{example}” → draf <code>{topic}</code>"
 TEACH_WHAT_IGNORED = "“{example}” diabaikan"
 TEACH_HISTORY_UNDONE = " <i>(dibatalkan)</i>"
+TEACH_CLI_INTRO = (
+    "Mengajari bot dari baris perintah (python -m bot faq teach). Ketik nomor tombol untuk "
+    "menekannya, baris kosong untuk melihat daftar lagi, Ctrl-D atau q untuk selesai."
+)
+TEACH_CLI_HELP = "Ketik nomor tombol, baris kosong untuk daftar, atau q untuk selesai."
+TEACH_CLI_RELOAD = (
+    "Berkas FAQ sudah diubah. Bot yang sedang berjalan memakainya setelah /reload di chat admin "
+    "(atau systemctl reload layanan-warga)."
+)
