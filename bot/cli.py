@@ -213,12 +213,31 @@ def _faq_check(settings: Settings) -> int:
         return 1
     for note in (*knowledge.notes, *holiday_notes):
         print(f"note: {note}")
+    for draft in knowledge.drafts:  # the teaching loop's drafts: reported, not errors
+        print(f"draft: {draft}")
+    tests_line = _admin_tests_check(settings)
     print(
         f"faq check: ok ({len(knowledge.topics)} topics in {len(knowledge.areas)} areas, "
-        f"{len(knowledge.opds)} OPDs; {len(knowledge.notes)} local detail(s) for admins to fill)"
+        f"{len(knowledge.opds)} OPDs; {len(knowledge.notes)} local detail(s) for admins to fill"
+        + (f"; {len(knowledge.drafts)} draft topic(s) not served yet" if knowledge.drafts else "")
+        + ")"
     )
+    if tests_line:
+        print(tests_line)
     print(holiday_summary)
     return 0
+
+
+def _admin_tests_check(settings: Settings) -> str:
+    """The admins' own test questions (`_tests.yaml` in the FAQ folder), which a teaching
+    must not make worse: their problems as notes, and a one-line summary."""
+    from faq.editing import TESTS_FILE, read_admin_tests
+
+    path = settings.faq_dir / TESTS_FILE
+    cases, problems = read_admin_tests(path)
+    for problem in problems:
+        print(f"note: {problem}")
+    return f"admin test questions: {len(cases)} in {TESTS_FILE}" if path.is_file() else ""
 
 
 def _holiday_check(settings: Settings, problems: list) -> tuple[list[str], str]:

@@ -42,6 +42,7 @@ class KnowledgeBase:
     opds: dict[str, Opd]
     notes: tuple[str, ...] = field(default=())  # reminders for admins, not errors
     categories: dict[str, Category] = field(default_factory=dict)
+    drafts: tuple[str, ...] = ()  # draft topics waiting in _draft.yaml (never served)
 
     def opd_of(self, topic: Topic) -> Opd | None:
         return self.opds.get(topic.opd)
@@ -210,6 +211,6 @@ def load_knowledge(
             )
     if problems:
         return None, problems
-    notes += draft_notes(faq_dir)
     areas.sort(key=lambda a: (a.order, a.id))
-    return KnowledgeBase(topics, tuple(areas), opds, tuple(notes), categories), []
+    drafts = tuple(draft_notes(faq_dir))
+    return KnowledgeBase(topics, tuple(areas), opds, tuple(notes), categories, drafts), []

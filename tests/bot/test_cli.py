@@ -209,3 +209,20 @@ def test_faq_teach_mirrors_the_telegram_loop(tmp_path: Path) -> None:
     result = run("faq", "teach", stdin="Riwayat\nBatalkan yang terakhir\n", env=env)
     assert "Dibatalkan oleh" in result.stdout, result.stdout
     assert (faq_dir / "kependudukan.yaml").read_bytes() == original
+
+
+def test_faq_check_reports_drafts_and_admin_tests(tmp_path: Path) -> None:
+    from faq.editing import FaqEditor
+
+    faq_dir = tmp_path / "faq"
+    shutil.copytree(PROJECT_ROOT / "faq" / "content", faq_dir)
+    editor = FaqEditor(faq_dir, PROJECT_ROOT / "data" / "opd.yaml")
+    assert editor.add_draft(["jadwal lomba layangan agustusan"]).ok
+    (faq_dir / "_tests.yaml").write_text(
+        "tests:\n  - text: cara bayar pbb\n    expected: pbb-bayar\n", "utf-8"
+    )
+    result = run("faq", "check", env={"BOT_FAQ_DIR": str(faq_dir)})
+    assert result.returncode == 0, result.stdout
+    assert "draft: _draft.yaml:5: draf 'jadwal-lomba-layangan' belum dipakai bot" in result.stdout
+    assert "1 draft topic(s) not served yet" in result.stdout
+    assert "admin test questions: 1 in _tests.yaml" in result.stdout
