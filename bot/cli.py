@@ -231,7 +231,7 @@ def _faq_check(settings: Settings) -> int:
 def _admin_tests_check(settings: Settings) -> str:
     """The admins' own test questions (`_tests.yaml` in the FAQ folder), which a teaching
     must not make worse: their problems as notes, and a one-line summary."""
-    from faq.editing import TESTS_FILE, read_admin_tests
+    from faq.measuring import TESTS_FILE, read_admin_tests
 
     path = settings.faq_dir / TESTS_FILE
     cases, problems = read_admin_tests(path)

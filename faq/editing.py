@@ -38,15 +38,22 @@ from ruamel.yaml.error import YAMLError
 from bot.services.redaction import NIK_MASK, NUMBER_MASK, PHONE_MASK, redact
 from faq.drafts import DRAFTS_FILE, is_working_file, read_drafts
 from faq.knowledge import DEFAULT_CATEGORIES_FILE, KnowledgeBase, load_knowledge
+from faq.measuring import (  # noqa: F401  (re-exported: the reasons callers compare)
+    TESTS_FILE,
+    WORSE_HOLDOUT,
+    WORSE_TESTS,
+    Measurement,
+    measure_folder,
+    read_admin_tests,
+    worse_detail,
+)
 from faq.models import TOPIC_ID
-from faq.problems import Problem, read_yaml
+from faq.problems import Problem
 
 LOCK_FILE = ".faq.lock"
-TESTS_FILE = "_tests.yaml"
 ABSENT = "absent"  # the digest recorded for a file that does not exist
 MAX_PHRASING = 300  # characters; a longer question is a paste, not a way of asking
 MAX_NEW_PHRASINGS = 3  # per teaching: the group's most asked distinct wordings
-WRONG_COSTS = 2  # a held-out phrasing answered wrong counts as two lost right answers
 
 # Why a change was refused (the texts for admins are in bot/presentation/texts/admin.py).
 UNKNOWN_TOPIC = "unknown_topic"
@@ -54,8 +61,6 @@ ALREADY_THERE = "already_there"
 EMPTY = "empty"
 CHANGED = "changed"
 INVALID = "invalid"
-WORSE_HOLDOUT = "worse_holdout"
-WORSE_TESTS = "worse_tests"
 LAYOUT = "layout"
 BUSY = "busy"
 
@@ -89,47 +94,6 @@ def clean_phrasing(text: str) -> str:
 
 def _phrasing_key(text: str) -> str:
     return " ".join(text.casefold().split())
-
-
-@dataclass(frozen=True)
-class Measurement:
-    """How the FAQ in one folder does: held-out phrasings and the admins' test questions."""
-
-    right: int
-    wrong: int
-    asked: int
-    tests: int = 0
-    failing: frozenset[str] = frozenset()  # texts of the admins' test questions that fail
-    # The new phrasings, held out and asked like the others but not compared: together
-    # with the figures above they are the next change's baseline.
-    new_right: int = 0
-    new_wrong: int = 0
-    new_asked: int = 0
-
-    def as_baseline(self) -> Measurement:
-        return Measurement(
-            self.right + self.new_right,
-            self.wrong + self.new_wrong,
-            self.asked + self.new_asked,
-            self.tests,
-            self.failing,
-        )
-
-    @property
-    def score(self) -> int:
-        """Held-out phrasings answered right, less twice those answered with a wrong topic:
-        a wrong answer misleads a resident, worse than "Maksud Anda" or an apology. Adding a
-        phrasing moves the matcher's weights, so a question or two may flip either way;
-        the sum must not fall."""
-        return self.right - WRONG_COSTS * self.wrong
-
-    def worse_than(self, before: Measurement) -> str:
-        """Empty when not worse than `before`; else which measure got worse."""
-        if self.score < before.score:
-            return WORSE_HOLDOUT
-        if self.failing - before.failing:
-            return WORSE_TESTS
-        return ""
 
 
 @dataclass(frozen=True)
@@ -171,27 +135,6 @@ def only_insertions(old: bytes, new: bytes) -> bool:
     b = new.decode("utf-8").splitlines(keepends=True)
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     return all(tag in ("equal", "insert") for tag, *_ in matcher.get_opcodes())
-
-
-def read_admin_tests(path: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
-    """The admins' own test questions: `tests:` a list of `{text, expected}` where expected
-    is a topic id, `none` or `complaint:<opd>` (as in `eval ask`). No file: no tests."""
-    if not path.is_file():
-        return [], []
-    doc, problems = read_yaml(path)
-    if doc is None:
-        return [], problems
-    items = doc.data.get("tests") if isinstance(doc.data, dict) else None
-    if not isinstance(items, list):
-        return [], [Problem(str(path), None, "isi berkas harus 'tests:' berupa daftar")]
-    cases = []
-    for index, item in enumerate(items):
-        if not isinstance(item, dict) or not item.get("text") or not item.get("expected"):
-            line = doc.line_of(("tests", index))
-            problems.append(Problem(str(path), line, "setiap baris perlu 'text' dan 'expected'"))
-            continue
-        cases.append((str(item["text"]), str(item["expected"]).strip()))
-    return cases, problems
 
 
 class FaqEditor:
@@ -420,7 +363,7 @@ class FaqEditor:
             after = self.measure(folder, knowledge, new_phrasings)
         worse = after.worse_than(before)
         if worse:
-            detail = _worse_detail(worse, before, after)
+            detail = worse_detail(worse, before, after)
             return _refused(worse, detail, before=before, after=after, **common)
         # Re-read: someone may have edited the file by hand since we read it. Their edit
         # wins; the admin is asked to teach again (which re-reads it).
@@ -454,35 +397,7 @@ class FaqEditor:
     def measure(
         self, folder: Path, knowledge: KnowledgeBase, new_phrasings: set[tuple[str, str]]
     ) -> Measurement:
-        from bot.offline.evaluation import ask_outcome, evaluate_holdout
-        from bot.services.assistant import Assistant
-        from faq.normalize import Lexicon
-
-        lexicon = Lexicon.load()
-        report = evaluate_holdout(knowledge, lexicon, self.folds, set_aside=new_phrasings)
-        cases, _ = read_admin_tests(folder / TESTS_FILE)
-        failing: set[str] = set()
-        if cases:
-            assistant = Assistant(knowledge, lexicon)
-            for text, expected in cases:
-                got = ask_outcome(assistant.ask(text))
-                ok = (
-                    (got == "none" or got.startswith("complaint:"))
-                    if expected == "none"
-                    else (got == expected)
-                )
-                if not ok:
-                    failing.add(text)
-        return Measurement(
-            report.right,
-            report.wrong,
-            report.asked,
-            len(cases),
-            frozenset(failing),
-            report.aside_right,
-            report.aside_wrong,
-            report.aside_asked,
-        )
+        return measure_folder(folder, knowledge, self.folds, new_phrasings)
 
     def _check(self, path: Path, content: bytes | None) -> list[Problem]:
         with self._folder_with(path, content) as folder:
@@ -530,15 +445,6 @@ def _write_atomic(path: Path, content: bytes) -> None:
 
 def _problem_lines(problems: list[Problem]) -> str:
     return "\n".join(str(p) for p in problems[:10])
-
-
-def _worse_detail(reason: str, before: Measurement, after: Measurement) -> str:
-    if reason == WORSE_TESTS:
-        return "\n".join(sorted(after.failing - before.failing)[:10])
-    return (
-        f"benar {before.right}→{after.right}, salah {before.wrong}→{after.wrong} "
-        f"(dari {after.asked})"
-    )
 
 
 def _new_id(text: str, taken: set[str]) -> str:

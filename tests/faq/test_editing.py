@@ -11,7 +11,7 @@ import pytest
 from bot import PROJECT_ROOT
 from bot.services.assistant import Assistant
 from faq import editing
-from faq.editing import FaqEditor, Measurement, digest, only_insertions
+from faq.editing import FaqEditor, digest, only_insertions
 from faq.knowledge import load_knowledge
 from faq.normalize import Lexicon
 
@@ -85,15 +85,6 @@ def test_the_admins_own_test_questions_must_not_get_worse(faq_dir: Path, editor:
     assert (faq_dir / "kependudukan.yaml").read_bytes() == before
     (faq_dir / "_tests.yaml").unlink()
     assert editor.add_phrasings("ktp-hilang-rusak", [question]).ok
-
-
-def test_measurement_compares_holdout_then_tests() -> None:
-    base = Measurement(10, 2, 20, 1, frozenset())
-    assert Measurement(10, 2, 20, 1, frozenset()).worse_than(base) == ""
-    assert Measurement(9, 2, 20).worse_than(base) == editing.WORSE_HOLDOUT
-    assert Measurement(11, 3, 20).worse_than(base) == editing.WORSE_HOLDOUT
-    assert Measurement(12, 3, 20).worse_than(base) == ""  # a wrong answer costs two right
-    assert Measurement(10, 2, 20, 1, frozenset({"x"})).worse_than(base) == editing.WORSE_TESTS
 
 
 def test_an_invalid_folder_refuses_with_the_problems(faq_dir: Path, editor: FaqEditor) -> None:
