@@ -115,10 +115,25 @@ async def test_a_non_admin_press_is_refused(bot: Harness) -> None:
     assert faq_file(bot).read_bytes() == before
     assert not (bot.services.knowledge.faq_dir / "_draft.yaml").exists()
     assert any(MISSED in c.text for c in bot.shown(await bot.simulator.send("/pertanyaan", ADMIN)))
-    # Nor can a stranger run the search or the history.
+    # Nor can a stranger list the groups, or search by replying to a search prompt.
     assert [c.text for c in bot.shown(await bot.simulator.send("/pertanyaan", STRANGER))] == [
         texts.ADMIN_ONLY
     ]
+    prompt = {
+        "message_id": 77,
+        "date": 0,
+        "chat": {"id": STRANGER.id, "type": "private"},
+        "from": {"id": 1, "is_bot": True, "first_name": "bot"},
+        "text": texts.TEACH_SEARCH_PROMPT.format(group=1),
+    }
+    calls = bot.shown(await bot.simulator.send("ktp hilang", STRANGER, reply_to=prompt))
+    assert [c.text for c in calls] == [texts.ADMIN_ONLY]
+
+
+async def test_residents_words_are_escaped_for_admins(bot: Harness) -> None:
+    await bot.say("apa <b>ini</b> & itu ya")
+    group = await group_message(bot, "apa &lt;b&gt;ini&lt;/b&gt; &amp; itu ya")
+    assert "<b>ini" not in group.text
 
 
 async def test_two_teachings_at_once_both_land(bot: Harness) -> None:
