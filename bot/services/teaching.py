@@ -298,7 +298,7 @@ class TeachingService:
         if row is None:
             return None
         ids = [int(i) for i in json.loads(row[0])]
-        marks = ",".join("?" * len(ids))
+        marks = ",".join("?" for _ in ids)
         rows = await self.db.fetchall(
             f"SELECT id, text FROM unanswered_question WHERE handled_by IS NULL AND id IN ({marks})"
             " ORDER BY id",
@@ -338,7 +338,7 @@ class TeachingService:
                 ),
             )
             entry = int(cursor.lastrowid or 0)
-            marks = ",".join("?" * len(questions))
+            marks = ",".join("?" for _ in questions)
             await conn.execute(
                 f"UPDATE unanswered_question SET handled_by = ? WHERE handled_by IS NULL"
                 f" AND id IN ({marks})",
