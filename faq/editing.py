@@ -63,6 +63,7 @@ CHANGED = "changed"
 INVALID = "invalid"
 LAYOUT = "layout"
 BUSY = "busy"
+UNWRITABLE = "unwritable"  # the folder cannot be written (e.g. an installed package's)
 
 DRAFT_HEADER = (
     '# Draf topik dari /pertanyaan ("Belum ada topiknya"). Bot TIDAK memakai berkas ini.\n'
@@ -211,6 +212,8 @@ class FaqEditor:
                 return self._add_phrasings(topic_id, wanted)
         except TimeoutError:
             return _refused(BUSY, topic_id=topic_id)
+        except OSError as exc:
+            return _refused(UNWRITABLE, str(exc), topic_id=topic_id)
 
     def _add_phrasings(self, topic_id: str, wanted: list[str]) -> EditResult:
         path = self.file_of(topic_id)
@@ -251,6 +254,8 @@ class FaqEditor:
                 return self._add_draft(wanted[:MAX_NEW_PHRASINGS], today or dt.date.today())
         except TimeoutError:
             return _refused(BUSY)
+        except OSError as exc:
+            return _refused(UNWRITABLE, str(exc))
 
     def _add_draft(self, wanted: list[str], today: dt.date) -> EditResult:
         path = self.faq_dir / DRAFTS_FILE
@@ -341,6 +346,8 @@ class FaqEditor:
                 )
         except TimeoutError:
             return _refused(BUSY, path=path)
+        except OSError as exc:
+            return _refused(UNWRITABLE, str(exc), path=path)
 
     # -- checking and measuring ----------------------------------------------------------
     def _write_checked(

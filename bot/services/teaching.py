@@ -37,7 +37,7 @@ NOT_LAST = "not_last"  # the undo button of an entry that is no longer the last 
 
 @dataclass(frozen=True)
 class Teacher:
-    """Who acts: an admin's Telegram id and name, or (id None) a command-line user."""
+    """Who acts: an admin's Telegram user id and name (None: not known)."""
 
     id: int | None
     name: str

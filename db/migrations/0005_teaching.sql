@@ -23,7 +23,7 @@ CREATE TABLE teaching (
     digest_before  TEXT,            -- sha256 of the file before ('absent': no file)
     digest_after   TEXT,
     content_before BLOB,            -- the file before (NULL: it did not exist), for undo
-    admin_id       INTEGER,         -- the admin's Telegram user id; NULL on the command line
+    admin_id       INTEGER,         -- the admin's Telegram user id (1: `faq teach` in a terminal)
     admin_name     TEXT NOT NULL,
     taught_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     undone_at      TEXT,

@@ -199,3 +199,9 @@ def test_drafts_are_written_reported_and_never_served(faq_dir: Path, editor: Faq
     # Undo of the first draft: the file did not exist before.
     restored = editor.restore(drafts, None, second.digest_after)
     assert restored.ok and not drafts.exists()
+
+
+def test_a_folder_that_cannot_be_written_is_a_refusal(faq_dir: Path, editor: FaqEditor) -> None:
+    editor.faq_dir = faq_dir / "missing"  # e.g. no permission to create the lock file
+    result = editor.add_draft(["jadwal lomba layangan agustusan"])
+    assert not result.ok and result.reason == editing.UNWRITABLE

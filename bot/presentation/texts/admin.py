@@ -126,6 +126,8 @@ TEACH_REASONS = {
     "layout": "Berkas ini tidak bisa diubah otomatis tanpa mengubah tata letaknya. "
     "Tambahkan dengan tangan.",
     "busy": "Berkas FAQ sedang diubah admin lain. Coba lagi sebentar lagi.",
+    "unwritable": "Folder FAQ tidak bisa ditulis ({detail}). Pakai folder FAQ sendiri "
+    "(BOT_DATA_DIR atau BOT_FAQ_DIR) yang boleh ditulis oleh bot.",
     "stale": "Kelompok ini sudah ditangani atau tombolnya sudah lama. Ketik /pertanyaan lagi.",
     "nothing_to_undo": "Tidak ada yang bisa dibatalkan.",
     "not_last": "Itu bukan lagi tindakan terakhir. Buka Riwayat lagi.",
