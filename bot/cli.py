@@ -62,9 +62,6 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
     un = sub.add_parser("unanswered", help="questions the bot could not answer, most asked first")
     un.add_argument("--limit", type=int, default=30)
-    un.add_argument(
-        "--groups", action="store_true", help="similar questions grouped, with likely topics"
-    )
     rp = sub.add_parser("report", help="the monthly report for the council, as one HTML file")
     rp.add_argument(
         "--month", default=None, help="YYYY-MM (default: the last full month; 'ini': this one)"
@@ -74,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help="file to write (default: laporan-bulanan-YYYY-MM.html)",
+    )
+    un.add_argument(
+        "--groups", action="store_true", help="similar questions grouped, with likely topics"
     )
     return parser
 
