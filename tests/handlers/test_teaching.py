@@ -226,3 +226,11 @@ async def test_a_resident_reply_to_anything_is_not_a_search(bot: Harness) -> Non
         await bot.simulator.send("syarat akta kelahiran", RESIDENT, reply_to=answer.result)
     )
     assert answered_topic(reply) == "akta-lahir"
+
+
+async def test_answers_rated_unhelpful_are_listed_for_teaching(bot: Harness) -> None:
+    calls = await bot.say("cara bayar pbb")
+    answer = next(c for c in calls if answered_topic([c]))
+    await bot.press(answer, texts.BTN_NOT_HELPFUL)
+    group = await group_message(bot, "cara bayar pbb")
+    assert "1× dinilai “tidak membantu”" in plain_text(group.text)
