@@ -81,28 +81,6 @@ async def _reload_holidays(message: Message, svc: Services) -> None:
         )
 
 
-async def unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if await _refused(update, context):
-        return
-    message = update.effective_message
-    assert message is not None
-    svc = services(context)
-    top = await svc.questions.top_unanswered(30)
-    if not top:
-        await message.reply_text(texts.UNANSWERED_NONE)
-        return
-    lines = [texts.UNANSWERED_HEADER]
-    for item in top:
-        lines.append(
-            texts.UNANSWERED_ITEM.format(
-                times=item.times,
-                example=escape(item.example[:200]),
-                nearest=escape(item.nearest_topic or "-"),
-            )
-        )
-    await _reply_long(message, "\n".join(lines))
-
-
 # -- OPD groups -------------------------------------------------------------------------
 async def link_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/hubungkan <opd-id> or /hubungkan camat <kecamatan>, run inside the OPD's group."""

@@ -1,0 +1,304 @@
+"""Admins teach the bot what it missed: /pertanyaan lists the groups of unanswered
+questions with buttons (likely topics, "Topik lain…", "Belum ada topiknya", "Abaikan"),
+a "Riwayat" view and an undo. Thin: the work is in bot/services/teaching.py.
+
+"Topik lain…" asks the admin to reply with a few words; the prompt names the group
+("Kelompok #12"), so the reply needs no state kept between updates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import ContextTypes, filters
+
+from bot.presentation import callbacks, texts
+from bot.services.calendar import WIB, format_date
+from bot.services.teaching import AuditEntry, Outcome, ShownGroup, Teacher, TeachingService
+from faq.drafts import DRAFTS_FILE
+from faq.editing import CHANGED
+from faq.formatting import escape, split_html
+from handlers.admin import is_admin
+from handlers.context import services
+
+log = logging.getLogger(__name__)
+
+# The search prompt starts with "🔎 Kelompok #<id>": a reply to it is a search.
+_PROMPT = re.compile(re.escape(texts.TEACH_SEARCH_PROMPT.split("{group}")[0]) + r"(\d+)")
+MAX_SEARCH_WORDS = 100  # characters of the admin's search
+
+
+class _ReplyToSearchPrompt(filters.MessageFilter):
+    def filter(self, message: Message) -> bool:
+        replied = message.reply_to_message
+        return replied is not None and bool(_PROMPT.match(replied.text or ""))
+
+
+SEARCH_REPLY = _ReplyToSearchPrompt(name="reply to a teaching search prompt")
+
+
+async def _refused(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    if is_admin(update, services(context)):
+        return False
+    if update.callback_query is not None:
+        await update.callback_query.answer(texts.ADMIN_ONLY, show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(texts.ADMIN_ONLY)
+    return True
+
+
+def _service(context: ContextTypes.DEFAULT_TYPE) -> TeachingService:
+    teaching = services(context).teaching
+    assert teaching is not None, "bot/app.py builds the teaching service"
+    return teaching
+
+
+def _teacher(update: Update) -> Teacher:
+    user = update.effective_user
+    assert user is not None
+    return Teacher(user.id, user.full_name)
+
+
+def _button(label: str, *parts: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=callbacks.data(callbacks.TEACH, *parts))
+
+
+def _topic_buttons(group: int, topics: tuple[str, ...]) -> list[list[InlineKeyboardButton]]:
+    return [
+        [_button(texts.TEACH_TOPIC_BUTTON.format(topic=topic), "t", str(group), topic)]
+        for topic in topics
+    ]
+
+
+def _group_keyboard(shown: ShownGroup) -> InlineKeyboardMarkup:
+    group = str(shown.id)
+    rows = _topic_buttons(shown.id, shown.likely)
+    rows.append(
+        [
+            _button(texts.TEACH_OTHER_BUTTON, "o", group),
+            _button(texts.TEACH_DRAFT_BUTTON, "d", group),
+        ]
+    )
+    rows.append([_button(texts.TEACH_IGNORE_BUTTON, "i", group)])
+    return InlineKeyboardMarkup(rows)
+
+
+def _history_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_button(texts.TEACH_HISTORY_BUTTON, "h")]])
+
+
+def _undo_keyboard(entry: int | None) -> InlineKeyboardMarkup | None:
+    if entry is None:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [_button(texts.TEACH_UNDO_BUTTON, "u", str(entry))],
+            [_button(texts.TEACH_HISTORY_BUTTON, "h")],
+        ]
+    )
+
+
+def _when(moment: dt.datetime) -> str:
+    return f"{format_date(moment)} {moment.astimezone(WIB):%H.%M}"
+
+
+def _group_text(shown: ShownGroup) -> str:
+    group = shown.group
+    unhelpful = group.reasons.get("unhelpful", 0)
+    variants = [escape(text[:80]) for text, _ in group.variants[1:3]]
+    return texts.TEACH_GROUP.format(
+        group=shown.id,
+        count=group.count,
+        last=format_date(group.last_asked) if group.last_asked else "-",
+        unhelpful=texts.TEACH_GROUP_UNHELPFUL.format(count=unhelpful) if unhelpful else "",
+        example=escape(group.example[:300]),
+        variants=texts.TEACH_GROUP_VARIANTS.format(variants="; ".join(variants))
+        if variants
+        else "",
+    )
+
+
+# -- /pertanyaan ------------------------------------------------------------------------
+async def list_groups(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if await _refused(update, context):
+        return
+    message = update.effective_message
+    assert message is not None
+    shown, total = await _service(context).open_groups()
+    if not shown:
+        await message.reply_text(texts.TEACH_NONE, reply_markup=_history_keyboard())
+        return
+    header = texts.TEACH_HEADER.format(total=total)
+    if total > len(shown):
+        header += "\n" + texts.TEACH_MORE.format(shown=len(shown), total=total)
+    await message.reply_text(header, reply_markup=_history_keyboard())
+    for group in shown:
+        await message.reply_text(_group_text(group), reply_markup=_group_keyboard(group))
+
+
+# -- buttons ----------------------------------------------------------------------------
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """q:t:<group>:<topic> teach, q:o/d/i:<group> other/draft/ignore, q:h history,
+    q:u:<entry> undo the last action."""
+    query = update.callback_query
+    assert query is not None
+    if await _refused(update, context):
+        return
+    parts = callbacks.parts(query.data)
+    action = parts[1] if len(parts) > 1 else ""
+    number = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
+    if not isinstance(query.message, Message) or (action != "h" and number is None):
+        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        return
+    message = query.message
+    service = _service(context)
+    teacher = _teacher(update)
+    await query.answer()  # checking a teaching takes seconds; the spinner stops now
+    if action == "h":
+        await _send_history(message, service)
+    elif action == "o":
+        await message.reply_text(
+            texts.TEACH_SEARCH_PROMPT.format(group=number), reply_markup=ForceReply()
+        )
+    elif action == "u":
+        await _undo(message, service, teacher, number)
+    elif number is not None and action in ("t", "d", "i"):
+        if action == "t" and len(parts) == 4:
+            outcome = await service.teach(number, parts[3], teacher)
+        elif action == "d":
+            outcome = await service.draft(number, teacher)
+        elif action == "i":
+            outcome = await service.ignore(number, teacher)
+        else:
+            await message.reply_text(texts.STALE_BUTTON)
+            return
+        await _acted(message, number, action, outcome, teacher)
+    else:
+        await message.reply_text(texts.STALE_BUTTON)
+
+
+def _reason(reason: str, detail: str) -> str:
+    text = texts.TEACH_REASONS.get(reason, reason)
+    return text.format(detail=escape(detail)) if "{detail}" in text else text
+
+
+async def _acted(
+    message: Message, group: int, action: str, outcome: Outcome, teacher: Teacher
+) -> None:
+    """Replace the group's message by what was done (with an undo button), or say why
+    nothing changed and keep the group's buttons for another choice."""
+    if not outcome.ok:
+        log.info("teaching refused: %s", outcome.reason)
+        await _reply_long(
+            message,
+            texts.TEACH_REFUSED.format(group=group, reason=_reason(outcome.reason, outcome.detail)),
+        )
+        return
+    admin = escape(teacher.name)
+    topic = escape(outcome.topic_id)
+    if action == "t" and outcome.reloaded:
+        added = "; ".join(f"“{escape(a)}”" for a in outcome.added)
+        text = texts.TEACH_DONE.format(
+            group=group, topic=topic, admin=admin, questions=outcome.questions, added=added
+        )
+        if not outcome.answers_now:
+            text += texts.TEACH_NOT_ANSWERED_YET
+    elif action == "t":
+        text = texts.TEACH_DONE_NOT_RELOADED.format(group=group, topic=topic, admin=admin)
+    elif action == "d":
+        text = texts.TEACH_DRAFTED.format(group=group, topic=topic, file=DRAFTS_FILE, admin=admin)
+    else:
+        text = texts.TEACH_IGNORED.format(group=group, admin=admin, questions=outcome.questions)
+    log.info("teaching: group %d handled by an admin (entry %s)", group, outcome.entry_id)
+    await message.edit_text(text, reply_markup=_undo_keyboard(outcome.entry_id))
+
+
+async def _undo(
+    message: Message, service: TeachingService, teacher: Teacher, entry: int | None
+) -> None:
+    before = {e.id: e for e in await service.history(50)}
+    outcome = await service.undo_last(teacher, entry)
+    if not outcome.ok:
+        reason = (
+            texts.TEACH_UNDO_CHANGED
+            if outcome.reason == CHANGED
+            else _reason(outcome.reason, outcome.detail)
+        )
+        await message.reply_text(texts.TEACH_UNDO_REFUSED.format(reason=reason))
+        return
+    done = before.get(outcome.entry_id or 0)
+    what = _what(done) if done else ""
+    await message.reply_text(
+        texts.TEACH_UNDONE.format(admin=escape(teacher.name), what=what),
+        reply_markup=_history_keyboard(),
+    )
+
+
+def _what(entry: AuditEntry) -> str:
+    example = escape(entry.example[:80])
+    topic = escape(entry.topic_id or "")
+    if entry.action == "teach":
+        return texts.TEACH_WHAT_TAUGHT.format(example=example, topic=topic)
+    if entry.action == "draft":
+        return texts.TEACH_WHAT_DRAFTED.format(example=example, topic=topic)
+    return texts.TEACH_WHAT_IGNORED.format(example=example)
+
+
+async def _send_history(message: Message, service: TeachingService) -> None:
+    entries = await service.history()
+    if not entries:
+        await message.reply_text(texts.TEACH_HISTORY_EMPTY)
+        return
+    lines = [texts.TEACH_HISTORY_HEADER]
+    for entry in entries:
+        lines.append(
+            texts.TEACH_HISTORY_ITEM.format(
+                when=_when(entry.at),
+                admin=escape(entry.admin_name),
+                what=_what(entry),
+                undone=texts.TEACH_HISTORY_UNDONE if entry.undone_at else "",
+            )
+        )
+    last = await service.last_entry()
+    markup = (
+        InlineKeyboardMarkup([[_button(texts.TEACH_UNDO_BUTTON, "u", str(last.id))]])
+        if last
+        else None
+    )
+    await message.reply_text("\n".join(lines), reply_markup=markup)
+
+
+async def _reply_long(message: Message, text: str) -> None:
+    for part in split_html(text):
+        await message.reply_text(part)
+
+
+# -- "Topik lain…": the admin's words ----------------------------------------------------
+async def on_search_words(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A reply to the search prompt: topics matching the words, as teaching buttons."""
+    if await _refused(update, context):
+        return
+    message = update.effective_message
+    assert message is not None and message.reply_to_message is not None
+    match = _PROMPT.match(message.reply_to_message.text or "")
+    assert match is not None  # SEARCH_REPLY let it through
+    group = int(match.group(1))
+    words = (message.text or "")[:MAX_SEARCH_WORDS]
+    found = _service(context).search_topics(words)
+    if not found:
+        await message.reply_text(
+            texts.TEACH_SEARCH_NONE.format(words=escape(words)),
+            reply_markup=InlineKeyboardMarkup(
+                [[_button(texts.TEACH_DRAFT_BUTTON, "d", str(group))]]
+            ),
+        )
+        return
+    rows = _topic_buttons(group, found)
+    rows.append([_button(texts.TEACH_DRAFT_BUTTON, "d", str(group))])
+    await message.reply_text(
+        texts.TEACH_SEARCH_RESULTS.format(words=escape(words), group=group),
+        reply_markup=InlineKeyboardMarkup(rows),
+    )
