@@ -8,16 +8,15 @@ a "Riwayat" view and an undo. Thin: the work is in bot/services/teaching.py.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 
-from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import ForceReply, Message, Update
 from telegram.ext import ContextTypes, filters
 
 from bot.presentation import callbacks, texts
-from bot.services.calendar import WIB, format_date
-from bot.services.teaching import AuditEntry, Outcome, ShownGroup, Teacher, TeachingService
+from bot.presentation import teaching as view
+from bot.services.teaching import Outcome, Teacher, TeachingService
 from faq.drafts import DRAFTS_FILE
 from faq.editing import CHANGED
 from faq.formatting import escape, split_html
@@ -62,65 +61,6 @@ def _teacher(update: Update) -> Teacher:
     return Teacher(user.id, user.full_name)
 
 
-def _button(label: str, *parts: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=callbacks.data(callbacks.TEACH, *parts))
-
-
-def _topic_buttons(group: int, topics: tuple[str, ...]) -> list[list[InlineKeyboardButton]]:
-    return [
-        [_button(texts.TEACH_TOPIC_BUTTON.format(topic=topic), "t", str(group), topic)]
-        for topic in topics
-    ]
-
-
-def _group_keyboard(shown: ShownGroup) -> InlineKeyboardMarkup:
-    group = str(shown.id)
-    rows = _topic_buttons(shown.id, shown.likely)
-    rows.append(
-        [
-            _button(texts.TEACH_OTHER_BUTTON, "o", group),
-            _button(texts.TEACH_DRAFT_BUTTON, "d", group),
-        ]
-    )
-    rows.append([_button(texts.TEACH_IGNORE_BUTTON, "i", group)])
-    return InlineKeyboardMarkup(rows)
-
-
-def _history_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_button(texts.TEACH_HISTORY_BUTTON, "h")]])
-
-
-def _undo_keyboard(entry: int | None) -> InlineKeyboardMarkup | None:
-    if entry is None:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [_button(texts.TEACH_UNDO_BUTTON, "u", str(entry))],
-            [_button(texts.TEACH_HISTORY_BUTTON, "h")],
-        ]
-    )
-
-
-def _when(moment: dt.datetime) -> str:
-    return f"{format_date(moment)} {moment.astimezone(WIB):%H.%M}"
-
-
-def _group_text(shown: ShownGroup) -> str:
-    group = shown.group
-    unhelpful = group.reasons.get("unhelpful", 0)
-    variants = [escape(text[:80]) for text, _ in group.variants[1:3]]
-    return texts.TEACH_GROUP.format(
-        group=shown.id,
-        count=group.count,
-        last=format_date(group.last_asked) if group.last_asked else "-",
-        unhelpful=texts.TEACH_GROUP_UNHELPFUL.format(count=unhelpful) if unhelpful else "",
-        example=escape(group.example[:300]),
-        variants=texts.TEACH_GROUP_VARIANTS.format(variants="; ".join(variants))
-        if variants
-        else "",
-    )
-
-
 # -- /pertanyaan ------------------------------------------------------------------------
 async def list_groups(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if await _refused(update, context):
@@ -129,14 +69,14 @@ async def list_groups(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     assert message is not None
     shown, total = await _service(context).open_groups()
     if not shown:
-        await message.reply_text(texts.TEACH_NONE, reply_markup=_history_keyboard())
+        await message.reply_text(texts.TEACH_NONE, reply_markup=view.history_keyboard())
         return
     header = texts.TEACH_HEADER.format(total=total)
     if total > len(shown):
         header += "\n" + texts.TEACH_MORE.format(shown=len(shown), total=total)
-    await message.reply_text(header, reply_markup=_history_keyboard())
+    await message.reply_text(header, reply_markup=view.history_keyboard())
     for group in shown:
-        await message.reply_text(_group_text(group), reply_markup=_group_keyboard(group))
+        await message.reply_text(view.group_text(group), reply_markup=view.group_keyboard(group))
 
 
 # -- buttons ----------------------------------------------------------------------------
@@ -180,11 +120,6 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(texts.STALE_BUTTON)
 
 
-def _reason(reason: str, detail: str) -> str:
-    text = texts.TEACH_REASONS.get(reason, reason)
-    return text.format(detail=escape(detail)) if "{detail}" in text else text
-
-
 async def _acted(
     message: Message, group: int, action: str, outcome: Outcome, teacher: Teacher
 ) -> None:
@@ -194,7 +129,9 @@ async def _acted(
         log.info("teaching refused: %s", outcome.reason)
         await _reply_long(
             message,
-            texts.TEACH_REFUSED.format(group=group, reason=_reason(outcome.reason, outcome.detail)),
+            texts.TEACH_REFUSED.format(
+                group=group, reason=view.reason_text(outcome.reason, outcome.detail)
+            ),
         )
         return
     admin = escape(teacher.name)
@@ -213,7 +150,7 @@ async def _acted(
     else:
         text = texts.TEACH_IGNORED.format(group=group, admin=admin, questions=outcome.questions)
     log.info("teaching: group %d handled by an admin (entry %s)", group, outcome.entry_id)
-    await message.edit_text(text, reply_markup=_undo_keyboard(outcome.entry_id))
+    await message.edit_text(text, reply_markup=view.undo_keyboard(outcome.entry_id))
 
 
 async def _undo(
@@ -225,26 +162,16 @@ async def _undo(
         reason = (
             texts.TEACH_UNDO_CHANGED
             if outcome.reason == CHANGED
-            else _reason(outcome.reason, outcome.detail)
+            else view.reason_text(outcome.reason, outcome.detail)
         )
         await message.reply_text(texts.TEACH_UNDO_REFUSED.format(reason=reason))
         return
     done = before.get(outcome.entry_id or 0)
-    what = _what(done) if done else ""
+    what = view.what_was_done(done) if done else ""
     await message.reply_text(
         texts.TEACH_UNDONE.format(admin=escape(teacher.name), what=what),
-        reply_markup=_history_keyboard(),
+        reply_markup=view.history_keyboard(),
     )
-
-
-def _what(entry: AuditEntry) -> str:
-    example = escape(entry.example[:80])
-    topic = escape(entry.topic_id or "")
-    if entry.action == "teach":
-        return texts.TEACH_WHAT_TAUGHT.format(example=example, topic=topic)
-    if entry.action == "draft":
-        return texts.TEACH_WHAT_DRAFTED.format(example=example, topic=topic)
-    return texts.TEACH_WHAT_IGNORED.format(example=example)
 
 
 async def _send_history(message: Message, service: TeachingService) -> None:
@@ -252,23 +179,9 @@ async def _send_history(message: Message, service: TeachingService) -> None:
     if not entries:
         await message.reply_text(texts.TEACH_HISTORY_EMPTY)
         return
-    lines = [texts.TEACH_HISTORY_HEADER]
-    for entry in entries:
-        lines.append(
-            texts.TEACH_HISTORY_ITEM.format(
-                when=_when(entry.at),
-                admin=escape(entry.admin_name),
-                what=_what(entry),
-                undone=texts.TEACH_HISTORY_UNDONE if entry.undone_at else "",
-            )
-        )
     last = await service.last_entry()
-    markup = (
-        InlineKeyboardMarkup([[_button(texts.TEACH_UNDO_BUTTON, "u", str(last.id))]])
-        if last
-        else None
-    )
-    await message.reply_text("\n".join(lines), reply_markup=markup)
+    markup = view.undo_last_keyboard(last.id) if last else None
+    await message.reply_text(view.history_text(entries), reply_markup=markup)
 
 
 async def _reply_long(message: Message, text: str) -> None:
@@ -288,17 +201,8 @@ async def on_search_words(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     group = int(match.group(1))
     words = (message.text or "")[:MAX_SEARCH_WORDS]
     found = _service(context).search_topics(words)
-    if not found:
-        await message.reply_text(
-            texts.TEACH_SEARCH_NONE.format(words=escape(words)),
-            reply_markup=InlineKeyboardMarkup(
-                [[_button(texts.TEACH_DRAFT_BUTTON, "d", str(group))]]
-            ),
-        )
-        return
-    rows = _topic_buttons(group, found)
-    rows.append([_button(texts.TEACH_DRAFT_BUTTON, "d", str(group))])
+    template = texts.TEACH_SEARCH_RESULTS if found else texts.TEACH_SEARCH_NONE
     await message.reply_text(
-        texts.TEACH_SEARCH_RESULTS.format(words=escape(words), group=group),
-        reply_markup=InlineKeyboardMarkup(rows),
+        template.format(words=escape(words), group=group),
+        reply_markup=view.search_keyboard(group, found),
     )
