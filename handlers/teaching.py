@@ -20,7 +20,7 @@ from bot.services.teaching import Outcome, Teacher, TeachingService
 from faq.drafts import DRAFTS_FILE
 from faq.editing import CHANGED
 from faq.formatting import escape, split_html
-from handlers.admin import is_admin
+from handlers.admin import refused
 from handlers.context import services
 
 log = logging.getLogger(__name__)
@@ -39,16 +39,6 @@ class _ReplyToSearchPrompt(filters.MessageFilter):
 SEARCH_REPLY = _ReplyToSearchPrompt(name="reply to a teaching search prompt")
 
 
-async def _refused(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    if is_admin(update, services(context)):
-        return False
-    if update.callback_query is not None:
-        await update.callback_query.answer(texts.ADMIN_ONLY, show_alert=True)
-    elif update.effective_message is not None:
-        await update.effective_message.reply_text(texts.ADMIN_ONLY)
-    return True
-
-
 def _service(context: ContextTypes.DEFAULT_TYPE) -> TeachingService:
     teaching = services(context).teaching
     assert teaching is not None, "bot/app.py builds the teaching service"
@@ -63,7 +53,7 @@ def _teacher(update: Update) -> Teacher:
 
 # -- /pertanyaan ------------------------------------------------------------------------
 async def list_groups(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if await _refused(update, context):
+    if await refused(update, context):
         return
     message = update.effective_message
     assert message is not None
@@ -85,7 +75,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     q:u:<entry> undo the last action."""
     query = update.callback_query
     assert query is not None
-    if await _refused(update, context):
+    if await refused(update, context):
         return
     parts = callbacks.parts(query.data)
     action = parts[1] if len(parts) > 1 else ""
@@ -192,7 +182,7 @@ async def _reply_long(message: Message, text: str) -> None:
 # -- "Topik lain…": the admin's words ----------------------------------------------------
 async def on_search_words(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A reply to the search prompt: topics matching the words, as teaching buttons."""
-    if await _refused(update, context):
+    if await refused(update, context):
         return
     message = update.effective_message
     assert message is not None and message.reply_to_message is not None
