@@ -51,9 +51,19 @@ from bot.services.outbox import Outbox
 from bot.services.questions import QuestionLog
 from bot.services.regions import Regions
 from bot.services.reports import Reports
+from bot.services.teaching import TeachingService
 from bot.settings import OFFLINE_TOKEN, Settings
 from db import Database
-from handlers import admin, complaint_flow, errors, held, officer, resident, tracking
+from handlers import (
+    admin,
+    complaint_flow,
+    errors,
+    held,
+    officer,
+    resident,
+    teaching,
+    tracking,
+)
 from handlers.context import SERVICES_KEY, Services
 from handlers.operations import (
     FLOOD_KEY,
@@ -148,6 +158,7 @@ def build_application(
         regions=regions or Regions.load(settings.regions_dir),
         calendar=calendar,
         reports=Reports(db),
+        teaching=TeachingService(db, knowledge),
     )
     application.bot_data[SERVICES_KEY] = services
     application.bot_data[FLOOD_KEY] = FloodControl(settings.flood_messages)
@@ -186,16 +197,24 @@ def register_handlers(application: Application) -> None:
     add(CommandHandler("triase", admin.triage))
     add(CommandHandler("statistik", admin.statistics))
     add(CommandHandler("ekspor", admin.export))
-    add(CommandHandler("pertanyaan", admin.unanswered))
+    add(CommandHandler("pertanyaan", teaching.list_groups))
     add(CommandHandler("tertahan", held.held_command))
     # Buttons, by callback-data prefix (bot/presentation/callbacks.py names them all).
     add(CallbackQueryHandler(officer.on_button, pattern=callbacks.OFFICER_PATTERN))
     add(CallbackQueryHandler(tracking.on_button, pattern=callbacks.TRACKING_PATTERN))
     add(CallbackQueryHandler(admin.assign, pattern=callbacks.ASSIGN_PATTERN))
     add(CallbackQueryHandler(held.on_button, pattern=callbacks.HELD_PATTERN))
+    add(CallbackQueryHandler(teaching.on_button, pattern=callbacks.TEACH_PATTERN))
     add(CallbackQueryHandler(complaint_flow.on_button, pattern=callbacks.FLOW_PATTERN))
     # Residents' question buttons, and any press nobody above took ("no longer valid").
     add(CallbackQueryHandler(resident.callback))
+    # An admin's words for "Topik lain…" (a reply to the search prompt, in any chat).
+    add(
+        MessageHandler(
+            filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND & teaching.SEARCH_REPLY,
+            teaching.on_search_words,
+        )
+    )
     # Officers replying in their group (to a card, or to a request for a note).
     add(MessageHandler(GROUPS & filters.REPLY & filters.UpdateType.MESSAGE, officer.on_group_reply))
     # Residents' messages. Edited questions are answered again: the resident fixed a typo.
@@ -269,7 +288,7 @@ def reload_on_sighup(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
 
     async def reload() -> None:
-        result = await asyncio.to_thread(services.knowledge.reload)  # off the event loop
+        result = await services.knowledge.reload_async()
         for problem in services.calendar.reload():  # a broken file keeps the old holidays
             log.warning("SIGHUP: holidays NOT reloaded: %s", problem)
         if result.ok:

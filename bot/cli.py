@@ -35,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     faq = sub.add_parser("faq", help="FAQ files")
     faq_sub = faq.add_subparsers(dest="faq_command", required=True)
     faq_sub.add_parser("check", help="validate FAQ and routing files; non-zero exit on problems")
+    faq_sub.add_parser(
+        "teach", help="teach the bot the questions it missed, interactively (as /pertanyaan)"
+    )
     ev = sub.add_parser(
         "eval",
         help="score ask, route or emergency on a CSV of text,expected; holdout: the FAQ's "
@@ -75,6 +78,9 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="file to write (default: laporan-bulanan-YYYY-MM.html)",
     )
+    un.add_argument(
+        "--groups", action="store_true", help="similar questions grouped, with likely topics"
+    )
     return parser
 
 
@@ -105,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
             return _ask(settings, args.text, as_json=args.json)
         if command == "route":
             return _route(settings, args.text, as_json=args.json)
+        if command == "faq" and args.faq_command == "teach":
+            from bot.offline.teaching import run_teach
+
+            if logging.getLogger().level < logging.WARNING:  # the terminal is the conversation
+                logging.getLogger().setLevel(logging.WARNING)
+            return asyncio.run(run_teach(settings))
         if command == "faq":
             return _faq_check(settings)
         if command == "eval":
@@ -116,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
             return _eval(settings, args.kind, args.file, args.fail_under, args.worst)
         if command == "export":
             return _export(settings, args.days, args.personal, args.out)
+        if command == "unanswered" and args.groups:
+            return asyncio.run(_unanswered_groups(settings, args.limit))
         if command == "unanswered":
             return asyncio.run(_unanswered(settings, args.limit))
         if command == "report":
@@ -225,12 +239,31 @@ def _faq_check(settings: Settings) -> int:
         return 1
     for note in (*knowledge.notes, *holiday_notes):
         print(f"note: {note}")
+    for draft in knowledge.drafts:  # the teaching loop's drafts: reported, not errors
+        print(f"draft: {draft}")
+    tests_line = _admin_tests_check(settings)
     print(
         f"faq check: ok ({len(knowledge.topics)} topics in {len(knowledge.areas)} areas, "
-        f"{len(knowledge.opds)} OPDs; {len(knowledge.notes)} local detail(s) for admins to fill)"
+        f"{len(knowledge.opds)} OPDs; {len(knowledge.notes)} local detail(s) for admins to fill"
+        + (f"; {len(knowledge.drafts)} draft topic(s) not served yet" if knowledge.drafts else "")
+        + ")"
     )
+    if tests_line:
+        print(tests_line)
     print(holiday_summary)
     return 0
+
+
+def _admin_tests_check(settings: Settings) -> str:
+    """The admins' own test questions (`_tests.yaml` in the FAQ folder), which a teaching
+    must not make worse: their problems as notes, and a one-line summary."""
+    from faq.measuring import TESTS_FILE, read_admin_tests
+
+    path = settings.faq_dir / TESTS_FILE
+    cases, problems = read_admin_tests(path)
+    for problem in problems:
+        print(f"note: {problem}")
+    return f"admin test questions: {len(cases)} in {TESTS_FILE}" if path.is_file() else ""
 
 
 def _holiday_check(settings: Settings, problems: list) -> tuple[list[str], str]:
@@ -391,6 +424,31 @@ async def _unanswered(settings: Settings, limit: int) -> int:
         print(f"{item.times:5d}  {item.example}  (nearest topic: {item.nearest_topic or '-'})")
     if not top:
         print("no unanswered questions yet")
+    return 0
+
+
+async def _unanswered_groups(settings: Settings, limit: int) -> int:
+    from bot.services.teaching import TeachingService
+
+    knowledge = _knowledge(settings)
+    db = await _open_db(settings)
+    try:
+        shown, total = await TeachingService(db, knowledge).open_groups(limit, store=False)
+    finally:
+        await db.close()
+    for item in shown:
+        group = item.group
+        last = group.last_asked.date().isoformat() if group.last_asked else "-"
+        print(f"{group.count:5d}  last {last}  {group.example}")
+        others = "; ".join(text for text, _ in group.variants[1:4])
+        if others:
+            print(f"       also: {others}")
+        print(f"       likely topics: {', '.join(item.likely) or '-'}")
+    if not shown:
+        print("no unanswered questions to teach")
+    elif total > len(shown):
+        print(f"({len(shown)} of {total} groups; --limit for more)")
+    print("teach them with `python -m bot faq teach` or /pertanyaan in Telegram")
     return 0
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from faq.drafts import draft_notes, is_working_file
 from faq.models import Category, CategoryFile, FaqFile, Opd, OpdFile, RoutingPolicy, Topic
 from faq.problems import Problem, YamlDocument, read_yaml, validate
 
@@ -41,6 +42,7 @@ class KnowledgeBase:
     opds: dict[str, Opd]
     notes: tuple[str, ...] = field(default=())  # reminders for admins, not errors
     categories: dict[str, Category] = field(default_factory=dict)
+    drafts: tuple[str, ...] = ()  # draft topics waiting in _draft.yaml (never served)
 
     def opd_of(self, topic: Topic) -> Opd | None:
         return self.opds.get(topic.opd)
@@ -148,6 +150,7 @@ def load_knowledge(
     categories, category_problems = load_categories(categories_file, opds)
     problems += category_problems
     files = sorted(faq_dir.glob("*.yaml")) + sorted(faq_dir.glob("*.yml"))
+    files = [path for path in files if not is_working_file(path)]  # drafts are never served
     if not files:
         problems.append(Problem(str(faq_dir), None, "tidak ada berkas FAQ (*.yaml) di folder ini"))
     topics: dict[str, Topic] = {}
@@ -209,4 +212,5 @@ def load_knowledge(
     if problems:
         return None, problems
     areas.sort(key=lambda a: (a.order, a.id))
-    return KnowledgeBase(topics, tuple(areas), opds, tuple(notes), categories), []
+    drafts = tuple(draft_notes(faq_dir))
+    return KnowledgeBase(topics, tuple(areas), opds, tuple(notes), categories, drafts), []

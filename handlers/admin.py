@@ -31,7 +31,9 @@ def is_admin(update: Update, svc: Services) -> bool:
     return admin_chat is not None and chat is not None and chat.id == admin_chat
 
 
-async def _refused(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def refused(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """The one admin check of every admin command and button: False for an admin; else
+    a short refusal (an alert for a button) and True."""
     svc = services(context)
     if is_admin(update, svc):
         return False
@@ -55,7 +57,7 @@ async def _reply_long(message: Message, text: str) -> None:
 
 # -- FAQ --------------------------------------------------------------------------------
 async def reload_faq(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if await _refused(update, context):
+    if await refused(update, context):
         return
     message = update.effective_message
     assert message is not None
@@ -81,32 +83,10 @@ async def _reload_holidays(message: Message, svc: Services) -> None:
         )
 
 
-async def unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if await _refused(update, context):
-        return
-    message = update.effective_message
-    assert message is not None
-    svc = services(context)
-    top = await svc.questions.top_unanswered(30)
-    if not top:
-        await message.reply_text(texts.UNANSWERED_NONE)
-        return
-    lines = [texts.UNANSWERED_HEADER]
-    for item in top:
-        lines.append(
-            texts.UNANSWERED_ITEM.format(
-                times=item.times,
-                example=escape(item.example[:200]),
-                nearest=escape(item.nearest_topic or "-"),
-            )
-        )
-    await _reply_long(message, "\n".join(lines))
-
-
 # -- OPD groups -------------------------------------------------------------------------
 async def link_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/hubungkan <opd-id> or /hubungkan camat <kecamatan>, run inside the OPD's group."""
-    if await _refused(update, context):
+    if await refused(update, context):
         return
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
@@ -148,7 +128,7 @@ async def link_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def list_opds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if await _refused(update, context):
+    if await refused(update, context):
         return
     message = update.effective_message
     assert message is not None
@@ -184,7 +164,7 @@ async def list_opds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 # -- triage -----------------------------------------------------------------------------
 async def triage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/triase: complaints waiting for an admin's decision, each with OPD buttons."""
-    if await _refused(update, context):
+    if await refused(update, context):
         return
     message = update.effective_message
     assert message is not None
@@ -234,7 +214,7 @@ async def assign(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """g:<ticket>:<opd>: an admin assigns a triaged complaint."""
     query = update.callback_query
     assert query is not None
-    if await _refused(update, context):
+    if await refused(update, context):
         return
     parts = callbacks.parts(query.data)
     if len(parts) != 3 or not isinstance(query.message, Message):
@@ -271,7 +251,7 @@ async def _period(
 async def statistics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/statistik [7|30|90|365|semua]: counts, response times, overdue list, and a chart;
     /statistik bulan [YYYY-MM|ini]: the monthly report (handlers/report.py)."""
-    if await _refused(update, context):
+    if await refused(update, context):
         return
     message = update.effective_message
     assert message is not None
@@ -340,7 +320,7 @@ async def statistics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/ekspor [hari] [pribadi]: complaints as CSV; personal data only when asked for."""
-    if await _refused(update, context):
+    if await refused(update, context):
         return
     message = update.effective_message
     assert message is not None

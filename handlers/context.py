@@ -22,6 +22,7 @@ from db import Database
 
 if TYPE_CHECKING:
     from bot.delivery import OutboxWorker
+    from bot.services.teaching import TeachingService
 
 SERVICES_KEY = "services"
 
@@ -38,6 +39,7 @@ class Services:
     calendar: WorkingCalendar
     reports: Reports
     worker: OutboxWorker | None = None  # started with the application
+    teaching: TeachingService | None = None  # admins teaching the FAQ (/pertanyaan)
 
     def wake_outbox(self) -> None:
         if self.worker is not None:

@@ -10,77 +10,22 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 from telegram.ext import ContextTypes
 
-from bot.delivery.senders import KINDS
-from bot.presentation import callbacks, render, texts
-from bot.services.calendar import WIB, format_date
-from bot.services.outbox import HeldRow
-from faq.formatting import escape
-from handlers.admin import _refused  # the one admin check, shared with the admin commands
-from handlers.context import Services, services
+from bot.presentation import callbacks, texts
+from bot.presentation import held as view
+from handlers.admin import refused
+from handlers.context import services
 
 log = logging.getLogger(__name__)
 
 SHOWN = 10  # rows listed per /tertahan, newest first
-RESEND, DISMISS = "kirim", "abaikan"
-
-
-def _masked(chat_id: int | None) -> str:
-    """A chat id an admin can tell apart without the whole number being shown."""
-    return "…" + str(abs(chat_id))[-4:] if chat_id is not None else "-"
-
-
-def describe(row: HeldRow, svc: Services) -> str:
-    """What, to whom (masked), why and since when: what an admin needs to decide."""
-    kind = KINDS.get(row.kind)
-    audience = kind.audience if kind is not None else None
-    ticket = row.ticket or "-"
-    if audience == "resident":
-        to = texts.HELD_TO_RESIDENT.format(ticket=ticket)
-    elif audience == "group" and row.opd_id:
-        name = render.opd_name(svc.knowledge.knowledge, row.opd_id, row.kecamatan_name)
-        to = texts.HELD_TO_GROUP.format(opd_name=escape(name), ticket=ticket)
-    elif audience == "admin":
-        to = texts.HELD_TO_ADMIN.format(chat=_masked(row.chat_id))
-    else:
-        to = texts.HELD_TO_UNKNOWN
-    when = "-"
-    if row.held_at is not None:
-        when = f"{format_date(row.held_at)}, {row.held_at.astimezone(WIB):%H.%M} WIB"
-    text = texts.HELD_ITEM.format(
-        what=escape(texts.HELD_WHAT.get(row.kind, row.kind)),
-        to=to,
-        state=texts.HELD_STATE_UNCERTAIN if row.state == "uncertain" else texts.HELD_STATE_PARKED,
-        reason=escape((row.reason or "-")[:300]),
-        when=when,
-    )
-    if row.parts_sent:
-        text += texts.HELD_ITEM_PARTS.format(parts=row.parts_sent)
-    return text
-
-
-def _buttons(row_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    texts.BTN_HELD_RESEND,
-                    callback_data=callbacks.data(callbacks.HELD, RESEND, str(row_id)),
-                ),
-                InlineKeyboardButton(
-                    texts.BTN_HELD_DISMISS,
-                    callback_data=callbacks.data(callbacks.HELD, DISMISS, str(row_id)),
-                ),
-            ]
-        ]
-    )
 
 
 async def held_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/tertahan: held messages, newest first, one message each with its buttons."""
-    if await _refused(update, context):
+    if await refused(update, context):
         return
     message = update.effective_message
     assert message is not None
@@ -92,19 +37,21 @@ async def held_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     total = await svc.outbox.held_count()
     await message.reply_text(texts.HELD_HEADER.format(count=total, shown=len(rows)))
     for row in rows:
-        await message.reply_text(describe(row, svc), reply_markup=_buttons(row.id))
+        await message.reply_text(
+            view.describe(row, svc.knowledge.knowledge), reply_markup=view.buttons(row.id)
+        )
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """h:kirim:<id> puts the row back in the queue; h:abaikan:<id> leaves it unsent."""
     query = update.callback_query
     assert query is not None
-    if await _refused(update, context):
+    if await refused(update, context):
         return
     parts = callbacks.parts(query.data)
     if (
         len(parts) != 3
-        or parts[1] not in (RESEND, DISMISS)
+        or parts[1] not in (view.RESEND, view.DISMISS)
         or not parts[2].isdigit()
         or not isinstance(query.message, Message)
     ):
@@ -112,7 +59,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     svc = services(context)
     row_id = int(parts[2])
-    if parts[1] == RESEND:
+    if parts[1] == view.RESEND:
         done = await svc.outbox.requeue(row_id, svc.complaints.clock())
         outcome = texts.HELD_RESENT
     else:

@@ -38,9 +38,12 @@ CARD = "k"  # k:<ticket>:<action>[:<target opd>]  (at most 33 bytes)
 ASSIGN = "g"  # g:<ticket>:<opd id>
 HELD = "h"  # h:kirim:<outbox row id> | h:abaikan:<outbox row id>  (handlers/held.py)
 
+# -- admins: teaching the bot (handlers/teaching.py) ---------------------------------------
+TEACH = "q"  # q:t:<group>:<topic> | q:o|d|i:<group> | q:h | q:u:<audit entry>
+
 FLOW_PREFIXES = (CATEGORY, LOCATION, PRIVACY, SUMMARY, EDIT, FLOW)
 RESIDENT_PREFIXES = (MENU, AREA, TOPIC, FEEDBACK, OFFER)
-ALL_PREFIXES = (*RESIDENT_PREFIXES, *FLOW_PREFIXES, RESIDENT, CARD, ASSIGN, HELD)
+ALL_PREFIXES = (*RESIDENT_PREFIXES, *FLOW_PREFIXES, RESIDENT, CARD, ASSIGN, HELD, TEACH)
 
 
 def data(*parts: str) -> str:
@@ -68,4 +71,5 @@ OFFICER_PATTERN = pattern(CARD)
 TRACKING_PATTERN = pattern(RESIDENT)
 ASSIGN_PATTERN = pattern(ASSIGN)
 HELD_PATTERN = pattern(HELD)
+TEACH_PATTERN = pattern(TEACH)
 FLOW_PATTERN = pattern(*FLOW_PREFIXES)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +42,9 @@ class LiveKnowledge:
         if knowledge is None:
             raise KnowledgeError(problems)
         self._assistant = Assistant(knowledge, Lexicon.load())
+        # Reloads take turns: two teachings reloading at once must not let the one that
+        # read the files first replace the one that read them after both edits.
+        self._reloading = threading.Lock()
 
     @property
     def assistant(self) -> Assistant:
@@ -51,6 +56,15 @@ class LiveKnowledge:
 
     def reload(self) -> ReloadResult:
         """Validate the files again; only a fully valid set replaces the live one."""
+        with self._reloading:
+            return self._reload()
+
+    async def reload_async(self) -> ReloadResult:
+        """`reload` off the event loop (rebuilding the matcher takes a fraction of a second,
+        seconds for a huge FAQ): residents are answered meanwhile."""
+        return await asyncio.to_thread(self.reload)
+
+    def _reload(self) -> ReloadResult:
         knowledge, problems = load_knowledge(self.faq_dir, self.opd_file, self.categories_file)
         if knowledge is None:
             log.warning(

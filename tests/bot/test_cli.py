@@ -172,3 +172,77 @@ def test_export_and_unanswered_commands(tmp_path: Path) -> None:
     assert "reporter_name" not in result.stdout
     assert "reporter_name" in run("export", "--personal", env=env).stdout
     assert "no unanswered questions" in run("unanswered", env=env).stdout
+
+
+def _seed_missed(database: Path, texts: list[str]) -> None:
+    import asyncio
+
+    from bot.services.questions import QuestionLog
+    from db import Database
+
+    async def seed() -> None:
+        db = Database(database)
+        await db.open()
+        try:
+            for text in texts:
+                await QuestionLog(db).record_unanswered(text, text, None, None)
+        finally:
+            await db.close()
+
+    asyncio.run(seed())
+
+
+MISSED = "ktp ku tercecer entah dimana sewaktu pindahan"
+
+
+def test_unanswered_groups(tmp_path: Path) -> None:
+    database = tmp_path / "g.sqlite3"
+    _seed_missed(database, [MISSED, MISSED, "ktp ku tercecer entah dmn sewaktu pindahan", "x y"])
+    result = run("unanswered", "--groups", env={"BOT_DATABASE_PATH": str(database)})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["3", "last", *lines[0].split()[2:3], *MISSED.split()]
+    assert "also: ktp ku tercecer entah dmn sewaktu pindahan" in lines[1]
+    assert lines[2].startswith("       likely topics: ") and "ktp-hilang-rusak" in lines[2]
+
+
+def test_faq_teach_mirrors_the_telegram_loop(tmp_path: Path) -> None:
+    faq_dir = tmp_path / "faq"
+    shutil.copytree(PROJECT_ROOT / "faq" / "content", faq_dir)
+    original = (faq_dir / "kependudukan.yaml").read_bytes()
+    database = tmp_path / "t.sqlite3"
+    _seed_missed(database, [MISSED])
+    env = {"BOT_DATABASE_PATH": str(database), "BOT_FAQ_DIR": str(faq_dir)}
+    # Search a topic by words, teach it, look at the history, undo.
+    script = "Topik lain…\nktp hilang\nktp-hilang-rusak\nRiwayat\n"
+    result = run("faq", "teach", stdin=script, env=env)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "1 kelompok" in out and MISSED in out
+    assert "balas pesan ini dengan beberapa kata" in out
+    assert "diajarkan ke ktp-hilang-rusak" in out
+    assert f"“{MISSED}” → ktp-hilang-rusak" in out  # the history
+    assert "Berkas FAQ sudah diubah" in out
+    assert f"      - {MISSED}\n" in (faq_dir / "kependudukan.yaml").read_text("utf-8")
+    assert "ktp-hilang-rusak" in run("ask", "--json", MISSED, env=env).stdout
+
+    result = run("faq", "teach", stdin="Riwayat\nBatalkan yang terakhir\n", env=env)
+    assert "Dibatalkan oleh" in result.stdout, result.stdout
+    assert (faq_dir / "kependudukan.yaml").read_bytes() == original
+
+
+def test_faq_check_reports_drafts_and_admin_tests(tmp_path: Path) -> None:
+    from faq.editing import FaqEditor
+
+    faq_dir = tmp_path / "faq"
+    shutil.copytree(PROJECT_ROOT / "faq" / "content", faq_dir)
+    editor = FaqEditor(faq_dir, PROJECT_ROOT / "data" / "opd.yaml")
+    assert editor.add_draft(["jadwal lomba layangan agustusan"]).ok
+    (faq_dir / "_tests.yaml").write_text(
+        "tests:\n  - text: cara bayar pbb\n    expected: pbb-bayar\n", "utf-8"
+    )
+    result = run("faq", "check", env={"BOT_FAQ_DIR": str(faq_dir)})
+    assert result.returncode == 0, result.stdout
+    assert "draft: _draft.yaml:5: draf 'jadwal-lomba-layangan' belum dipakai bot" in result.stdout
+    assert "1 draft topic(s) not served yet" in result.stdout
+    assert "admin test questions: 1 in _tests.yaml" in result.stdout

@@ -10,12 +10,13 @@ import socket
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from pydantic import SecretStr
 from telegram.ext import Application
 
 from bot import PROJECT_ROOT
@@ -25,7 +26,7 @@ from bot.services.knowledge import LiveKnowledge
 from bot.services.regions import Regions
 from bot.settings import Settings
 from bot.webhook import SECRET_HEADER, serve_webhook
-from tests.bot.test_polling import TOKEN, WARGA, answers_to, wait_until
+from tests.bot.conftest import TOKEN, WARGA, answers_to, wait_until
 from tests.integration.fake_bot_api import FakeBotApi
 
 SECRET = "rahasia-webhook-123"
@@ -38,33 +39,24 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    fake = FakeBotApi(TOKEN).start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def hook_settings(fast_tmp: Path, api: FakeBotApi) -> Settings:
-    return Settings(
-        _env_file=None,
-        token=TOKEN,
-        database_path=fast_tmp / "bot.sqlite3",
-        api_base_url=api.base_url,
-        api_file_url=api.file_url,
-        webhook_url="https://bot.example.go.id/tg/hook",
-        webhook_secret=SECRET,
-        webhook_port=free_port(),
+def webhook_settings(http_settings: Settings) -> Settings:
+    """The same bot, in webhook mode, listening on a free port."""
+    return http_settings.model_copy(
+        update={
+            "webhook_url": "https://bot.example.go.id/tg/hook",
+            "webhook_secret": SecretStr(SECRET),
+            "webhook_port": free_port(),
+        }
     )
 
 
 @pytest.fixture
-def make_app(
-    hook_settings: Settings, shipped_knowledge: LiveKnowledge, shipped_regions: Regions
+def make_webhook_app(
+    webhook_settings: Settings, shipped_knowledge: LiveKnowledge, shipped_regions: Regions
 ) -> Callable[[], Application]:
     def make() -> Application:
         return build_application(
-            hook_settings, knowledge=shipped_knowledge, regions=shipped_regions
+            webhook_settings, knowledge=shipped_knowledge, regions=shipped_regions
         )
 
     return make
@@ -111,9 +103,9 @@ def inbox_rows(settings: Settings) -> list[tuple[int, str | None]]:
 
 
 async def test_a_wrong_or_missing_secret_gets_403_and_nothing_is_handled(
-    api: FakeBotApi, make_app: Callable[[], Application], hook_settings: Settings
+    api: FakeBotApi, make_webhook_app: Callable[[], Application], webhook_settings: Settings
 ) -> None:
-    server = Running(make_app(), hook_settings, api)
+    server = Running(make_webhook_app(), webhook_settings, api)
     try:
         await server.ready()
         hook = next(c for c in api.calls if c.method == "setWebhook")
@@ -124,7 +116,7 @@ async def test_a_wrong_or_missing_secret_gets_403_and_nothing_is_handled(
         assert await server.post(update, None) == 403
         assert await server.post(update, SECRET[:-1]) == 403
         await asyncio.sleep(0.2)
-        assert inbox_rows(hook_settings) == []
+        assert inbox_rows(webhook_settings) == []
         assert answers_to(api, WARGA) == []
         # The right secret: stored, handled, answered.
         assert await server.post(update, SECRET) == 200
@@ -135,8 +127,8 @@ async def test_a_wrong_or_missing_secret_gets_403_and_nothing_is_handled(
 
 async def test_an_update_is_stored_before_200_and_handled_after_a_crash(
     api: FakeBotApi,
-    make_app: Callable[[], Application],
-    hook_settings: Settings,
+    make_webhook_app: Callable[[], Application],
+    webhook_settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     async def dies(self: Application, update: object) -> None:
@@ -146,18 +138,18 @@ async def test_an_update_is_stored_before_200_and_handled_after_a_crash(
     update = an_update(api, "/start")
     with monkeypatch.context() as patch:
         patch.setattr(Application, "process_update", dies)
-        server = Running(make_app(), hook_settings, api)
+        server = Running(make_webhook_app(), webhook_settings, api)
         try:
             await server.ready()
             assert await server.post(update, SECRET) == 200
             # When Telegram hears 200, the update is durable.
-            assert inbox_rows(hook_settings) == [(update["update_id"], None)]
+            assert inbox_rows(webhook_settings) == [(update["update_id"], None)]
             assert await server.post({"not": "an update"}, SECRET) == 400
         finally:
             await server.close()  # the handler never finished: as if the bot died
     assert answers_to(api, WARGA) == []
 
-    server = Running(make_app(), hook_settings, api)
+    server = Running(make_webhook_app(), webhook_settings, api)
     try:
         await server.ready()
         assert await wait_until(lambda: bool(answers_to(api, WARGA)))
@@ -167,7 +159,7 @@ async def test_an_update_is_stored_before_200_and_handled_after_a_crash(
         assert len(answers_to(api, WARGA)) == 1
     finally:
         await server.close()
-    [(_, handled_at)] = inbox_rows(hook_settings)
+    [(_, handled_at)] = inbox_rows(webhook_settings)
     assert handled_at is not None
 
 

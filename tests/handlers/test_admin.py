@@ -171,14 +171,6 @@ async def test_export_without_and_with_personal_data(bot: Harness) -> None:
     assert "data pribadi" not in document.params["caption"]
 
 
-async def test_unanswered_questions_ranked_for_admins(bot: Harness) -> None:
-    for _ in range(2):
-        await bot.say("resep kue bolu")
-    await bot.say("berapa gaji honorer")
-    text = plain_text((await bot.simulator.send("/pertanyaan", ADMIN))[-1].text)
-    assert text.index("2× resep kue bolu") < text.index("1× berapa gaji honorer")
-
-
 async def test_flood_control_warns_once_and_spares_others(bot: Harness) -> None:
     warned = 0
     for i in range(30):

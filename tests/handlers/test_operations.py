@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 
 import pytest
+from telegram import Update
 
 from bot.offline.simulator import RESIDENT, Person
 from bot.presentation import texts
 from bot.settings import Settings
+from handlers.operations import GroupPolicy
 from tests.conftest import ADMIN, Harness
 from tests.handlers.test_complaint_flow import file_complaint
 from tests.handlers.test_officer import DLH_GROUP, OFFICER, delivered_card
@@ -97,3 +99,18 @@ async def test_a_flooding_group_is_ignored_for_a_minute_with_one_log_line(
     # Other chats are not affected, and an admin is still heard in the flooded group.
     assert "selamat datang" in await bot.reply_text("/start", RESIDENT)
     assert bot.shown(await bot.simulator.send("/opd", ADMIN, chat=DLH))
+
+
+def test_admin_commands_are_recognised_by_name_whatever_the_bot_suffix() -> None:
+    policy = GroupPolicy(frozenset({"opd", "statistik"}), per_minute=30)
+
+    def update(text: str) -> Update:
+        chat = {"id": -1, "type": "supergroup", "title": "g"}
+        message = {"message_id": 1, "date": 0, "chat": chat, "text": text}
+        return Update.de_json({"update_id": 1, "message": message}, None)
+
+    assert policy.is_admin_command(update("/opd"))
+    assert policy.is_admin_command(update("/Statistik@LayananWargaBot 30"))
+    assert not policy.is_admin_command(update("/opdx"))
+    assert not policy.is_admin_command(update("opd"))
+    assert not policy.is_admin_command(update("/"))

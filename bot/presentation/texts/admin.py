@@ -1,5 +1,5 @@
 """What admins (Kominfostan staff) read: linking groups, the OPD list, reloads, triage,
-statistics, exports, unanswered questions, escalations.
+statistics, exports, teaching the bot the questions it missed (/pertanyaan), escalations.
 
 Plain, polite Indonesian. Telegram HTML: anything that comes from a resident or a file
 goes through `escape()` first.
@@ -102,8 +102,92 @@ STATS_NO_DATA = "-"
 STATS_CHART_CAPTION = "Jumlah pengaduan per OPD ({period})"
 EXPORT_CAPTION = "Ekspor pengaduan ({period}){personal}. Simpan dengan aman."
 EXPORT_PERSONAL_NOTE = ", <b>termasuk data pribadi</b>"
-UNANSWERED_HEADER = "<b>Pertanyaan yang belum terjawab</b> (terbanyak dulu)\n"
-UNANSWERED_ITEM = "• {times}× <i>{example}</i> — topik terdekat: {nearest}"
-UNANSWERED_NONE = "Belum ada pertanyaan yang tidak terjawab."
 ESCALATION_HEADER = "🚨 <b>Pengaduan melewati batas waktu</b> ({count})\n"
 ESCALATION_ITEM = "• <code>{ticket}</code> — {opd} — {status} — batas {due}"
+
+# -- teaching the bot what it missed (/pertanyaan, handlers/teaching.py) -------------------
+TEACH_HEADER = (
+    "<b>Pertanyaan yang belum terjawab</b>: {total} kelompok, yang paling sering dulu.\n"
+    "Pilih topik yang benar: cara bertanya warga ditambahkan ke topik itu, diperiksa, "
+    "lalu langsung dipakai bot."
+)
+TEACH_MORE = "Ditampilkan {shown} dari {total} kelompok. Ketik /pertanyaan lagi untuk sisanya."
+TEACH_NONE = "Belum ada pertanyaan yang tidak terjawab. 👍"
+TEACH_GROUP = (
+    "<b>#{group}</b> — {count}× ditanyakan, terakhir {last}{unhelpful}\n<i>{example}</i>{variants}"
+)
+TEACH_GROUP_UNHELPFUL = " ({count}× dinilai “tidak membantu”)"
+TEACH_GROUP_VARIANTS = "\nJuga ditulis: {variants}"
+TEACH_TOPIC_BUTTON = "➕ {topic}"
+TEACH_OTHER_BUTTON = "🔎 Topik lain…"
+TEACH_DRAFT_BUTTON = "📝 Belum ada topiknya"
+TEACH_IGNORE_BUTTON = "🙈 Abaikan"
+TEACH_HISTORY_BUTTON = "📜 Riwayat"
+TEACH_UNDO_BUTTON = "↩️ Batalkan yang terakhir"
+TEACH_SEARCH_PROMPT = (
+    "🔎 Kelompok #{group}: balas pesan ini dengan beberapa kata untuk mencari topiknya, "
+    "misalnya <code>ktp hilang</code>."
+)
+TEACH_SEARCH_RESULTS = "Topik untuk “{words}”. Pilih satu untuk kelompok #{group}:"
+TEACH_SEARCH_NONE = (
+    "Tidak ada topik untuk “{words}”. Balas lagi dengan kata lain, atau pilih “Belum ada topiknya”."
+)
+TEACH_DONE = (
+    "✅ #{group} diajarkan ke <code>{topic}</code> oleh {admin} ({questions} pertanyaan).\n"
+    "Ditambahkan: {added}\nBot sudah memakai FAQ yang baru."
+)
+TEACH_NOT_ANSWERED_YET = (
+    "\nCatatan: bot belum langsung menjawab pertanyaan ini; topik itu baru ditawarkan di "
+    "“Maksud Anda”. Bila perlu, tambahkan kata kuncinya (keywords) di berkas FAQ."
+)
+TEACH_DONE_NOT_RELOADED = (
+    "✅ #{group} ditambahkan ke <code>{topic}</code> oleh {admin}, tetapi FAQ belum dimuat "
+    "ulang. Kirim /reload."
+)
+TEACH_DRAFTED = (
+    "📝 #{group}: draf topik <code>{topic}</code> ditulis di <code>{file}</code> oleh {admin}. "
+    "Bot belum memakainya: isi opd dan jawabannya, pindahkan ke berkas bidangnya, lalu /reload."
+)
+TEACH_IGNORED = "🙈 #{group} diabaikan oleh {admin} ({questions} pertanyaan)."
+TEACH_UNDONE = "↩️ Dibatalkan oleh {admin}: {what}"
+TEACH_REFUSED = "❌ #{group} tidak diubah; berkas FAQ tetap seperti semula.\n{reason}"
+TEACH_UNDO_REFUSED = "❌ Tidak dibatalkan.\n{reason}"
+TEACH_REASONS = {
+    "unknown_topic": "Topik itu tidak ada (lagi) di berkas FAQ.",
+    "already_there": "Kalimat ini sudah ada di topik itu.",
+    "empty": "Setelah NIK dan nomor HP disamarkan, tidak ada kalimat yang tersisa.",
+    "changed": "Berkasnya diubah orang lain pada saat yang sama; perubahan itu tidak ditimpa. "
+    "Coba lagi.",
+    "invalid": "Pemeriksaan berkas (<code>faq check</code>) menemukan masalah:\n{detail}",
+    "worse_holdout": "Dengan kalimat ini bot lebih sering salah menjawab pada uji cara bertanya "
+    "({detail}). Mungkin pertanyaan ini lebih cocok untuk topik lain.",
+    "worse_tests": "Pertanyaan uji admin ini tidak lagi dijawab dengan benar:\n{detail}",
+    "layout": "Berkas ini tidak bisa diubah otomatis tanpa mengubah tata letaknya. "
+    "Tambahkan dengan tangan.",
+    "busy": "Berkas FAQ sedang diubah admin lain. Coba lagi sebentar lagi.",
+    "unwritable": "Folder FAQ tidak bisa ditulis ({detail}). Pakai folder FAQ sendiri "
+    "(BOT_DATA_DIR atau BOT_FAQ_DIR) yang boleh ditulis oleh bot.",
+    "stale": "Kelompok ini sudah ditangani atau tombolnya sudah lama. Ketik /pertanyaan lagi.",
+    "nothing_to_undo": "Tidak ada yang bisa dibatalkan.",
+    "not_last": "Itu bukan lagi tindakan terakhir. Buka Riwayat lagi.",
+}
+TEACH_UNDO_CHANGED = (
+    "Berkasnya sudah diubah sesudah itu, jadi tidak dikembalikan otomatis. "
+    "Ubah dengan tangan bila perlu."
+)
+TEACH_HISTORY_HEADER = "<b>Riwayat mengajari bot</b> (terbaru dulu)"
+TEACH_HISTORY_EMPTY = "Belum ada riwayat."
+TEACH_HISTORY_ITEM = "• {when} — {admin}: {what}{undone}"
+TEACH_WHAT_TAUGHT = "“{example}” → <code>{topic}</code>"
+TEACH_WHAT_DRAFTED = "“{example}” → draf <code>{topic}</code>"
+TEACH_WHAT_IGNORED = "“{example}” diabaikan"
+TEACH_HISTORY_UNDONE = " <i>(dibatalkan)</i>"
+TEACH_CLI_INTRO = (
+    "Mengajari bot dari baris perintah (python -m bot faq teach). Ketik nomor tombol untuk "
+    "menekannya, baris kosong untuk melihat daftar lagi, Ctrl-D atau q untuk selesai."
+)
+TEACH_CLI_HELP = "Ketik nomor tombol, baris kosong untuk daftar, atau q untuk selesai."
+TEACH_CLI_RELOAD = (
+    "Berkas FAQ sudah diubah. Bot yang sedang berjalan memakainya setelah /reload di chat admin "
+    "(atau systemctl reload layanan-warga)."
+)

@@ -8,7 +8,7 @@ import pytest
 from telegram.ext import CallbackQueryHandler
 
 from bot.presentation import callbacks
-from handlers import admin, complaint_flow, held, officer, resident, tracking
+from handlers import admin, complaint_flow, held, officer, resident, teaching, tracking
 from tests.conftest import Harness
 
 
@@ -31,6 +31,7 @@ def test_patterns_take_exactly_their_prefixes() -> None:
         callbacks.TRACKING_PATTERN: {callbacks.RESIDENT},
         callbacks.ASSIGN_PATTERN: {callbacks.ASSIGN},
         callbacks.HELD_PATTERN: {callbacks.HELD},
+        callbacks.TEACH_PATTERN: {callbacks.TEACH},
         callbacks.FLOW_PATTERN: set(callbacks.FLOW_PREFIXES),
     }
     for pattern, prefixes in taken.items():
@@ -46,6 +47,7 @@ async def test_the_app_routes_each_prefix_to_its_handler(bot: Harness) -> None:
         callbacks.RESIDENT: tracking.on_button,
         callbacks.ASSIGN: admin.assign,
         callbacks.HELD: held.on_button,
+        callbacks.TEACH: teaching.on_button,
         **{p: complaint_flow.on_button for p in callbacks.FLOW_PREFIXES},
         **{p: resident.callback for p in callbacks.RESIDENT_PREFIXES},
     }
