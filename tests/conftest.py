@@ -31,6 +31,41 @@ def shipped_knowledge() -> LiveKnowledge:
     return LiveKnowledge(PROJECT_ROOT / "faq" / "content", PROJECT_ROOT / "data" / "opd.yaml")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _measurements_computed_once() -> Iterator[None]:
+    """Checking an FAQ edit measures the folder before and after (held-out phrasings and
+    the admins' tests: seconds each). A measurement depends only on the files and what
+    was loaded from them, and most teaching tests start from the same shipped FAQ (often
+    adding the same phrasing), so each distinct one is computed once per session."""
+    import hashlib
+
+    import faq.editing
+
+    measure = faq.editing.measure_folder
+    done: dict[tuple, object] = {}
+
+    def remembered(folder: Path, knowledge, folds: int, new_phrasings: set) -> object:
+        files = hashlib.sha256()
+        for path in sorted(folder.glob("*.y*ml")):
+            files.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        loaded = repr(
+            (sorted(knowledge.topics.items()), sorted(knowledge.opds), sorted(knowledge.categories))
+        )
+        key = (
+            files.hexdigest(),
+            hashlib.sha256(loaded.encode()).hexdigest(),
+            folds,
+            tuple(sorted(new_phrasings)),
+        )
+        if key not in done:
+            done[key] = measure(folder, knowledge, folds, new_phrasings)
+        return done[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(faq.editing, "measure_folder", remembered)
+        yield
+
+
 @pytest.fixture(scope="session")
 def shipped_regions() -> Regions:
     # Parsing the boundaries takes a tenth of a second; they are immutable.
