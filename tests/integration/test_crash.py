@@ -616,14 +616,14 @@ class Crasher:
         self.kill_at, self.armed_at, self.log_mark = None, None, None
         self.caught, self.released = threading.Event(), threading.Event()
         # Start-up kills are cheap (no wait for the bot to be ready): many of them.
-        if draw < 0.4:
+        if draw < 0.5:
             self.mode = "startup"
             self.kill_at = self.bot.spawned_at + self.rng.uniform(0.05, 0.9)
-        elif draw < 0.7:
+        elif draw < 0.75:
             # Right after activity: the k-th thing the bot shows anyone (the handler may be
             # mid-transaction for the next update); at the latest `delay` after start-up.
             self.mode, self.delay = "serving", self.rng.uniform(0.5, 2.0)
-            self.after_calls = self.rng.randint(4, 20)
+            self.after_calls = self.rng.randint(3, 15)
         else:
             self.mode, self.delay = "mid-send", self.rng.uniform(0.0, 0.4)
             self.target = self.rng.choice(["any", "outbox"])
