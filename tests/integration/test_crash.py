@@ -374,7 +374,7 @@ class Resident:
             if action is not None and step != self.last_step:
                 self.last_step = step
                 self.planned = action
-                self.planned_at = now + self.rng.uniform(0.1, 0.5)
+                self.planned_at = now + self.rng.uniform(0.05, 0.25)
                 return
         if silent(api, self.last_update, self.last_action_at, now, ready_at):
             assert self.last_action is not None
@@ -527,7 +527,7 @@ class Officer:
                     match = TICKET.search(call.text)
                     assert match and call.message_id is not None
                     self.cards[call.message_id] = Card(
-                        match.group(0), call.message_id, now + self.rng.uniform(0.2, 1.0)
+                        match.group(0), call.message_id, now + self.rng.uniform(0.1, 0.5)
                     )
         for card in self.cards.values():
             if card.answer is not None or now < card.act_at:
