@@ -616,10 +616,10 @@ class Crasher:
         self.kill_at, self.armed_at, self.log_mark = None, None, None
         self.caught, self.released = threading.Event(), threading.Event()
         # Start-up kills are cheap (no wait for the bot to be ready): many of them.
-        if draw < 0.5:
+        if draw < 0.6:
             self.mode = "startup"
             self.kill_at = self.bot.spawned_at + self.rng.uniform(0.05, 0.9)
-        elif draw < 0.75:
+        elif draw < 0.8:
             # Right after activity: the k-th thing the bot shows anyone (the handler may be
             # mid-transaction for the next update); at the latest `delay` after start-up.
             self.mode, self.delay = "serving", self.rng.uniform(0.5, 2.0)
