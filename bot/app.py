@@ -24,7 +24,6 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseHandler,
@@ -39,6 +38,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.delivery import OutboxWorker
+from bot.delivery.rate_limit import PerRequestRetryLimiter
 from bot.heartbeat import HEARTBEAT_SECONDS, heartbeat_path, write_heartbeat
 from bot.offline.local_api import LocalBotApi
 from bot.presentation import callbacks
@@ -139,8 +139,9 @@ def build_application(
     if api is not None:
         builder = builder.request(api).get_updates_request(api)
     else:
-        # Telegram allows ~30 messages/s overall and 20/min into one group.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
+        # Telegram allows ~30 messages/s overall and 20/min into one group; a request it
+        # refuses anyway (429) waits and is retried alone, never pausing other chats.
+        builder = builder.rate_limiter(PerRequestRetryLimiter())
     application = builder.build()
     db = Database(settings.database_path)
     calendar = WorkingCalendar.load(settings.holidays_file)

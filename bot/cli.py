@@ -302,6 +302,7 @@ def _eval(settings: Settings, kind: str, file: Path, fail_under: float | None, w
     from bot.offline.evaluation import (
         ASK_GROUPS,
         EMERGENCY_GROUPS,
+        as_ask_cases,
         evaluate_ask,
         evaluate_emergency,
         evaluate_route,
@@ -314,18 +315,31 @@ def _eval(settings: Settings, kind: str, file: Path, fail_under: float | None, w
     except (OSError, ValueError) as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
-    assistant = _knowledge(settings).assistant
+    live = _knowledge(settings)
+    assistant = live.assistant
+    opd_ids = set(live.knowledge.opds)
     rows = len(cases)
     if kind == "ask":
-        report = evaluate_ask(assistant, cases)
+        ask_cases = as_ask_cases(cases, opd_ids)
+        relabelled = sum(1 for (_, a), (_, b) in zip(cases, ask_cases, strict=True) if a != b)
+        if relabelled:
+            print(f"({relabelled} rows labelled with an OPD id scored as complaint:<opd>)")
+        report = evaluate_ask(assistant, ask_cases)
         lines: Iterable[str] = report.lines(ASK_GROUPS, worst)
     elif kind == "emergency":
         report = evaluate_emergency(assistant, cases)
         lines = report.lines(EMERGENCY_GROUPS, worst)
     else:
-        targets = route_cases(cases)
+        targets = route_cases(cases, opd_ids)
+        if not targets:
+            print(
+                f"Error: {file} has no rows to route: `expected` must be an OPD id or "
+                "complaint:<opd id> (FAQ topics and none are scored by `eval ask`)",
+                file=sys.stderr,
+            )
+            return 2
         if len(targets) != rows:
-            print(f"(scoring the {len(targets)} complaint:<opd> rows of {rows})")
+            print(f"(scoring the {len(targets)} rows labelled with an OPD of {rows})")
         report = evaluate_route(lambda text: assistant.route(text).destination, targets)
         lines = report.lines({}, worst)
     print(f"eval {kind}: {file} ({rows} rows)")

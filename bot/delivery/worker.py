@@ -23,7 +23,6 @@ import asyncio
 import datetime as dt
 import logging
 import random
-import warnings
 from collections.abc import Callable
 
 import httpx
@@ -39,6 +38,7 @@ from telegram.error import (
     TimedOut,
 )
 
+from bot.delivery.rate_limit import retry_after_seconds
 from bot.delivery.senders import (
     BACKOFF_CAP,
     IDEMPOTENT_KINDS,
@@ -83,16 +83,6 @@ def outcome_unknown(error: NetworkError) -> bool:
     if isinstance(error, TimedOut):
         return True
     return isinstance(cause, httpx.TransportError)
-
-
-def _seconds(error: RetryAfter) -> float:
-    with warnings.catch_warnings():
-        # PTB 22 warns that `retry_after` becomes a timedelta; both forms are handled here.
-        warnings.simplefilter("ignore")
-        value = error.retry_after
-    if isinstance(value, dt.timedelta):
-        return value.total_seconds()
-    return float(value)
 
 
 class OutboxWorker:
@@ -222,7 +212,7 @@ class OutboxWorker:
                 row.id, now + dt.timedelta(seconds=wait.seconds), str(wait), count=False
             )
         except RetryAfter as exc:
-            seconds = _seconds(exc)
+            seconds = retry_after_seconds(exc)
             log.info("outbox %d: flood control, waiting %.0f s", row.id, seconds)
             await self.outbox.retry(
                 row.id,

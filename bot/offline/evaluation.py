@@ -118,6 +118,12 @@ def ask_outcome(reply: Reply) -> str:
     return "none"
 
 
+def as_ask_cases(cases: list[tuple[str, str]], opd_ids: Collection[str]) -> list[tuple[str, str]]:
+    """A routing file's bare OPD label means "a report for that OPD": for `eval ask` it is
+    the row `complaint:<opd>` (the bot should take it as a complaint and route it there)."""
+    return [(t, f"complaint:{e}" if e in opd_ids else e) for t, e in cases]
+
+
 def evaluate_ask(assistant: Assistant, cases: list[tuple[str, str]]) -> EvalReport:
     report = EvalReport()
     for text, expected in cases:
@@ -143,16 +149,17 @@ ASK_GROUPS = {
 }
 
 
-def route_cases(cases: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The routing targets of a file: OPD ids, or only the `complaint:<opd>` rows of an
-    `ask` file (its FAQ and `none` rows are not routing targets)."""
-    complaints = [(t, e.removeprefix("complaint:")) for t, e in cases if e.startswith("complaint:")]
-    return complaints or cases
+def route_cases(cases: list[tuple[str, str]], opd_ids: Collection[str]) -> list[tuple[str, str]]:
+    """The routing targets of a file: rows labelled with an OPD id or `complaint:<opd>`.
+    An `ask` file's FAQ topic and `none` rows are not routing targets and are left out."""
+    targets = [(t, e.removeprefix("complaint:")) for t, e in cases]
+    return [(t, e) for t, e in targets if e in opd_ids]
 
 
 def evaluate_route(route: Callable[[str], str | None], cases: list[tuple[str, str]]) -> EvalReport:
+    """Score `route` on (text, opd id) rows (see `route_cases`)."""
     report = EvalReport()
-    for text, expected in route_cases(cases):
+    for text, expected in cases:
         got = route(text) or "none"
         report.add(expected, got, got == expected, "all")
     return report

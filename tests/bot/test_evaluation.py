@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.offline.evaluation import (
+    as_ask_cases,
     error_kind,
     evaluate_ask,
     evaluate_emergency,
@@ -60,11 +61,22 @@ def test_route_on_an_ask_file_scores_only_its_complaint_rows() -> None:
         ("resep rendang", "none"),
         ("lampu jalan mati di gang kami", "complaint:dishub"),
     ]
-    assert route_cases(cases) == [("lampu jalan mati di gang kami", "dishub")]
-    # A file of OPD ids is scored whole.
-    assert route_cases([("x", "dlh")]) == [("x", "dlh")]
-    report = evaluate_route(lambda text: "dishub", cases)
+    opd_ids = {"dishub", "dlh"}
+    assert route_cases(cases, opd_ids) == [("lampu jalan mati di gang kami", "dishub")]
+    # A file of OPD ids is scored whole; a file of topics has nothing to route.
+    assert route_cases([("x", "dlh")], opd_ids) == [("x", "dlh")]
+    assert route_cases(cases[:2], opd_ids) == []
+    report = evaluate_route(lambda text: "dishub", route_cases(cases, opd_ids))
     assert (report.total, report.correct) == (1, 1)
+
+
+def test_ask_on_a_routing_file_expects_complaints() -> None:
+    cases = [("sampah menumpuk", "dlh"), ("syarat ktp", "ktp-baru"), ("halo", "none")]
+    assert as_ask_cases(cases, {"dlh"}) == [
+        ("sampah menumpuk", "complaint:dlh"),
+        ("syarat ktp", "ktp-baru"),
+        ("halo", "none"),
+    ]
 
 
 def test_eval_emergency(assistant: Assistant) -> None:
