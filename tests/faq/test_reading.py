@@ -82,6 +82,9 @@ def test_a_problem_with_ones_own_papers_is_not_a_report(assistant: Assistant) ->
         "anak saya tersedak permen dan tidak bisa napas",
         "bapak di sawah dipatuk ular, kakinya membiru",
         "ada orang kejang di depan masjid, gimana ini",  # a plea, not a question for info
+        "abang saya mau gantung diri, dia kunci pintu kamar",
+        "ada perampok bersenjata di toko sebelah, kami sembunyi",
+        "tolong, adik saya baru dipagut ular di ladang",
     ],
 )
 def test_danger_happening_now_is_an_emergency(assistant: Assistant, text: str) -> None:
@@ -97,6 +100,8 @@ def test_danger_happening_now_is_an_emergency(assistant: Assistant, text: str) -
         "jalan di tikungan itu rawan kecelakaan, tolong dipasang rambu",
         "tips supaya rumah tidak kebakaran waktu mudik",
         "mohon segera diperbaiki lampu jalan yang padam",
+        "tahun lalu warga kami ada yang gantung diri, akta kematiannya diurus di mana",
+        "izin kepemilikan senjata api untuk satpam bersenjata diurus ke mana",
     ],
 )
 def test_danger_asked_about_or_past_is_not_an_emergency(assistant: Assistant, text: str) -> None:
