@@ -78,8 +78,9 @@ class Settings(BaseSettings):
     flood_messages: int = Field(default=20, ge=3, description="Messages per minute per resident.")
     # Updates of different chats handled at the same time; one chat's are always in order.
     update_concurrency: int = Field(default=16, ge=1, le=1000)
+    # High enough for officers clearing a backlog of cards (each press is an update).
     group_flood_messages: int = Field(
-        default=30, ge=3, description="Updates per minute per group; beyond, dropped silently."
+        default=120, ge=3, description="Updates per minute per group; beyond, dropped silently."
     )
     api_base_url: str = Field(default="https://api.telegram.org/bot")
     api_file_url: str = Field(default="https://api.telegram.org/file/bot")

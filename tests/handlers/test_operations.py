@@ -39,7 +39,7 @@ async def test_a_strangers_group_gets_no_reply_and_residents_are_still_answered(
     )
     for _ in range(30):
         assert await bot.simulator.send("/opd", STRANGER, chat=STRANGERS_GROUP) == []
-    # (Beyond 30 updates a minute the group is not even looked up.)
+    # (Beyond BOT_GROUP_FLOOD_MESSAGES updates a minute the group is not even looked up.)
     assert await bot.simulator.send("/statistik", STRANGER, chat=STRANGERS_GROUP) == []
     assert "selamat datang" in await bot.reply_text("/start")
 
