@@ -26,6 +26,7 @@ from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter
 from telegram.ext import Application
 
 from bot.app import running
+from bot.delivery.rate_limit import retry_after_seconds
 from bot.dispatch import Dispatcher
 from bot.inbox import Inbox
 from handlers.context import SERVICES_KEY, Services
@@ -114,7 +115,7 @@ async def _fetch(
         except InvalidToken:
             raise
         except RetryAfter as exc:
-            await _sleep(stop, _seconds(exc.retry_after))
+            await _sleep(stop, retry_after_seconds(exc))
         except Conflict as exc:
             failures += 1
             delay = backoff(failures)
@@ -155,11 +156,6 @@ async def _unless_stopped(call: Awaitable[T], stop: asyncio.Event) -> T | None:
         return None
     stopping.cancel()
     return fetch.result()
-
-
-def _seconds(value: object) -> float:
-    total = getattr(value, "total_seconds", None)
-    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
 
 
 async def _sleep(stop: asyncio.Event, seconds: float) -> None:
