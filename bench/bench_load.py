@@ -67,7 +67,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import PROJECT_ROOT, machine_info
 from fake_telegram import TelegramLikeApi
 
-from bot.presentation import texts
+from tests.integration.complaint_steps import CARD_MARK, TICKET_LINE, next_step
 from tests.integration.fake_bot_api import Call, User, group_chat
 
 TOKEN = "123456789:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"
@@ -119,23 +119,6 @@ COMPLAINTS = (
 PLACES = ("Lubuk Pakam", "Tanjung Morawa", "Batang Kuis", "Percut Sei Tuan")
 
 
-def first_line(text: str) -> str:
-    return text.split("\n", 1)[0]
-
-
-CATEGORY_PROMPT = first_line(texts.FLOW_CATEGORY)
-DESCRIPTION_PROMPT = first_line(texts.FLOW_DESCRIPTION)
-LOCATION_PROMPT = first_line(texts.FLOW_LOCATION)
-LOCATION_NOT_FOUND = texts.FLOW_LOCATION_NOT_FOUND[:40]
-LOCATION_CHOOSE = texts.FLOW_LOCATION_CHOOSE
-PHOTOS_PROMPT = first_line(texts.FLOW_PHOTOS)
-PRIVACY_PROMPT = first_line(texts.FLOW_PRIVACY)
-SUMMARY = first_line(texts.FLOW_SUMMARY)
-RESUME = texts.FLOW_RESUME.split("{", 1)[0]
-TICKET_LINE = "Nomor tiket"
-CARD_MARK = "Pengaduan DS-"
-
-
 # -- people ---------------------------------------------------------------------------------
 @dataclass
 class Resident:
@@ -174,29 +157,8 @@ class Resident:
         call = self.last_prompt
         if call is None:
             return ("text", "/lapor")
-        text = call.text
-
-        def press(prefix: str) -> tuple[str, str]:
-            data = next((d for _, d in call.buttons if d.startswith(prefix)), None)
-            return ("press", data) if data else ("text", "/lapor")
-
-        if SUMMARY in text:
-            return press("s:kirim:")
-        if RESUME in text:
-            return press("x:lanjut")
-        if CATEGORY_PROMPT in text:
-            return press(f"c:{category}")
-        if DESCRIPTION_PROMPT in text:
-            return ("text", description)
-        if LOCATION_CHOOSE in text:
-            return press("l:")
-        if LOCATION_PROMPT in text or LOCATION_NOT_FOUND in text:
-            return ("text", self.place)
-        if PHOTOS_PROMPT in text:
-            return press("x:fotoselesai")
-        if PRIVACY_PROMPT in text:
-            return press("p:anon")
-        return ("text", "/lapor")
+        step = next_step(call, category, description, self.place)
+        return step or ("text", "/lapor")  # an unknown step or a missing button: start again
 
     def answered(self, call: Call, now: float) -> float | None:
         """The bot showed something in this chat: the time-to-reply, if it answers an action."""

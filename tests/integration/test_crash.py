@@ -79,6 +79,12 @@ import pytest
 
 from bot import PROJECT_ROOT
 from bot.presentation import texts
+from tests.integration.complaint_steps import (
+    CARD_MARK,
+    RESUME,
+    TICKET_LINE,
+    next_step,
+)
 from tests.integration.fake_bot_api import (
     Call,
     DropConnection,
@@ -142,34 +148,12 @@ COMPLAINTS = [
 PLACES = ["Lubuk Pakam", "Tanjung Morawa", "Batang Kuis", "Pagar Merbau"]
 
 
-def first_line(text: str) -> str:
-    return text.split("\n", 1)[0]
-
-
-CATEGORY_PROMPT = first_line(texts.FLOW_CATEGORY)
-DESCRIPTION_PROMPT = first_line(texts.FLOW_DESCRIPTION)
-DESCRIPTION_SHORT = texts.FLOW_DESCRIPTION_TOO_SHORT[:40]
-LOCATION_PROMPT = first_line(texts.FLOW_LOCATION)
-LOCATION_NOT_FOUND = texts.FLOW_LOCATION_NOT_FOUND[:40]
-LOCATION_CHOOSE = texts.FLOW_LOCATION_CHOOSE
-PHOTOS_PROMPT = first_line(texts.FLOW_PHOTOS)
-PRIVACY_PROMPT = first_line(texts.FLOW_PRIVACY)
-SUMMARY = first_line(texts.FLOW_SUMMARY)
-RESUME = texts.FLOW_RESUME.split("{", 1)[0]
 # Relays both ways: an officer's reply to a card reaches the resident, and the resident's
 # reply to that message reaches the group under the card.
 QUESTION_MARK = texts.NOTIFY_OFFICER_MESSAGE.split("{", 1)[0]  # the resident's view
 ANSWER_MARK = texts.GROUP_RESIDENT_MESSAGE.split("{", 1)[0]  # the group's view
 RELAYED_TO_RESIDENT = texts.OFFICER_RELAYED.split("{", 1)[0]  # the officer's receipt
 RELAYED_TO_OFFICER = texts.RESIDENT_REPLY_SENT  # the resident's receipt
-TICKET_LINE = "Nomor tiket"
-START_AGAIN = (
-    texts.STALE_BUTTON,
-    texts.ERROR_APOLOGY[:40],
-    texts.FLOW_CANCELLED,
-    texts.FLOW_NOTHING_TO_CANCEL[:40],
-)
-CARD_MARK = "Pengaduan DS-"
 NOTICE_MARKS = {  # outbox notices to residents (template -> how to recognise it)
     "diteruskan": "sudah diteruskan ke",
     "diterima": "sudah <b>diterima</b>",
@@ -439,35 +423,16 @@ class Resident:
         text = call.text
         chat, mid = self.user.id, call.message_id
 
-        def press(prefix: str) -> Action | None:
-            data = next((d for _, d in call.buttons if d.startswith(prefix)), None)
-            return ("press", chat, mid, data) if data else None
-
         if TICKET_LINE in text:
             match = TICKET.search(text)
             assert match, text
             self.ticket = match.group(0)
             self.transcript.append(f"  ticket {self.ticket}")
             return None
-        if SUMMARY in text:
-            return press("s:kirim:")
-        if RESUME in text:
-            return press("x:lanjut")
-        if CATEGORY_PROMPT in text:
-            return press(f"c:{self.category}")
-        if DESCRIPTION_PROMPT in text or DESCRIPTION_SHORT in text:
-            return ("text", self.description)
-        if LOCATION_CHOOSE in text:
-            return press("l:")
-        if LOCATION_PROMPT in text or LOCATION_NOT_FOUND in text:
-            return ("text", self.place)
-        if PHOTOS_PROMPT in text:
-            return press("x:fotoselesai")
-        if PRIVACY_PROMPT in text:
-            return press("p:anon")
-        if any(mark in text for mark in START_AGAIN):
-            return ("text", "/lapor")
-        return None
+        step = next_step(call, self.category, self.description, self.place)
+        if step is not None and step[0] == "press":
+            return ("press", chat, mid, step[1])
+        return step
 
     def act(self, api: FakeBotApi, action: Action, now: float) -> None:
         if action[0] == "press":
