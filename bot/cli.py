@@ -8,7 +8,7 @@ import datetime as dt
 import json
 import logging
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from bot.services.holidays import HolidayFileError
@@ -121,11 +121,19 @@ def main(argv: list[str] | None = None) -> int:
             return _faq_check(settings)
         if command == "eval":
             if args.kind == "holdout":
-                return _holdout(settings, args.folds, args.fail_under, args.worst)
+                from bot.offline.evaluation import holdout_command
+
+                return holdout_command(
+                    _knowledge(settings), args.folds, args.fail_under, args.worst
+                )
             if args.file is None:
                 print("Error: eval ask|route|emergency needs a CSV file", file=sys.stderr)
                 return 2
-            return _eval(settings, args.kind, args.file, args.fail_under, args.worst)
+            from bot.offline.evaluation import eval_command
+
+            return eval_command(
+                _knowledge(settings), args.kind, args.file, args.fail_under, args.worst
+            )
         if command == "export":
             return _export(settings, args.days, args.personal, args.out)
         if command == "unanswered" and args.groups:
@@ -296,72 +304,6 @@ def _holiday_check(settings: Settings, problems: list) -> tuple[list[str], str]:
         f"{len(override.remove)} removed by {settings.holidays_file.name})"
     )
     return notes, summary
-
-
-def _eval(settings: Settings, kind: str, file: Path, fail_under: float | None, worst: int) -> int:
-    from bot.offline.evaluation import (
-        ASK_GROUPS,
-        EMERGENCY_GROUPS,
-        as_ask_cases,
-        evaluate_ask,
-        evaluate_emergency,
-        evaluate_route,
-        read_cases,
-        route_cases,
-    )
-
-    try:
-        cases = read_cases(file)
-    except (OSError, ValueError) as exc:
-        print(f"Error: {exc}", file=sys.stderr)
-        return 2
-    live = _knowledge(settings)
-    assistant = live.assistant
-    opd_ids = set(live.knowledge.opds)
-    rows = len(cases)
-    if kind == "ask":
-        ask_cases = as_ask_cases(cases, opd_ids)
-        relabelled = sum(1 for (_, a), (_, b) in zip(cases, ask_cases, strict=True) if a != b)
-        if relabelled:
-            print(f"({relabelled} rows labelled with an OPD id scored as complaint:<opd>)")
-        report = evaluate_ask(assistant, ask_cases)
-        lines: Iterable[str] = report.lines(ASK_GROUPS, worst)
-    elif kind == "emergency":
-        report = evaluate_emergency(assistant, cases)
-        lines = report.lines(EMERGENCY_GROUPS, worst)
-    else:
-        targets = route_cases(cases, opd_ids)
-        if not targets:
-            print(
-                f"Error: {file} has no rows to route: `expected` must be an OPD id or "
-                "complaint:<opd id> (FAQ topics and none are scored by `eval ask`)",
-                file=sys.stderr,
-            )
-            return 2
-        if len(targets) != rows:
-            print(f"(scoring the {len(targets)} rows labelled with an OPD of {rows})")
-        report = evaluate_route(lambda text: assistant.route(text).destination, targets)
-        lines = report.lines({}, worst)
-    print(f"eval {kind}: {file} ({rows} rows)")
-    for line in lines:
-        print(line)
-    if fail_under is not None and report.accuracy < fail_under:
-        return 1
-    return 0
-
-
-def _holdout(settings: Settings, folds: int, fail_under: float | None, worst: int) -> int:
-    from bot.offline.evaluation import evaluate_holdout
-    from faq.normalize import Lexicon
-
-    live = _knowledge(settings)
-    report = evaluate_holdout(live.knowledge, Lexicon.load(), folds)
-    print(f"eval holdout: {report.asked} FAQ phrasings in {folds} folds")
-    for line in report.lines(worst):
-        print(line)
-    if fail_under is not None and report.top1 < fail_under:
-        return 1
-    return 0
 
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]

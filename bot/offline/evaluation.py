@@ -16,14 +16,19 @@ held-out phrasing evaluation that measures how well matching generalises.
 from __future__ import annotations
 
 import csv
+import sys
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.services.assistant import Assistant, Reply
 from faq.knowledge import KnowledgeBase
 from faq.normalize import Lexicon
+
+if TYPE_CHECKING:  # the command functions take the loaded FAQ; no import cycle at run time
+    from bot.services.knowledge import LiveKnowledge
 
 # Kinds of error, in the order `eval ask` prints them.
 ERROR_KINDS = {
@@ -265,3 +270,58 @@ def evaluate_holdout(
             elif topic_id in {t.id for t in reply.suggestions}:
                 report.suggested += 1
     return report
+
+
+# -- the command line's eval commands ----------------------------------------------------
+def eval_command(
+    live: LiveKnowledge, kind: str, file: Path, fail_under: float | None, worst: int
+) -> int:
+    """`python -m bot eval ask|route|emergency FILE`: prints the report; exit status."""
+    try:
+        cases = read_cases(file)
+    except (OSError, ValueError) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    assistant = live.assistant
+    opd_ids = set(live.knowledge.opds)
+    rows = len(cases)
+    if kind == "ask":
+        ask_cases = as_ask_cases(cases, opd_ids)
+        relabelled = sum(1 for (_, a), (_, b) in zip(cases, ask_cases, strict=True) if a != b)
+        if relabelled:
+            print(f"({relabelled} rows labelled with an OPD id scored as complaint:<opd>)")
+        report = evaluate_ask(assistant, ask_cases)
+        lines: Iterable[str] = report.lines(ASK_GROUPS, worst)
+    elif kind == "emergency":
+        report = evaluate_emergency(assistant, cases)
+        lines = report.lines(EMERGENCY_GROUPS, worst)
+    else:
+        targets = route_cases(cases, opd_ids)
+        if not targets:
+            print(
+                f"Error: {file} has no rows to route: `expected` must be an OPD id or "
+                "complaint:<opd id> (FAQ topics and none are scored by `eval ask`)",
+                file=sys.stderr,
+            )
+            return 2
+        if len(targets) != rows:
+            print(f"(scoring the {len(targets)} rows labelled with an OPD of {rows})")
+        report = evaluate_route(lambda text: assistant.route(text).destination, targets)
+        lines = report.lines({}, worst)
+    print(f"eval {kind}: {file} ({rows} rows)")
+    for line in lines:
+        print(line)
+    if fail_under is not None and report.accuracy < fail_under:
+        return 1
+    return 0
+
+
+def holdout_command(live: LiveKnowledge, folds: int, fail_under: float | None, worst: int) -> int:
+    """`python -m bot eval holdout`: prints the report; exit status."""
+    report = evaluate_holdout(live.knowledge, Lexicon.load(), folds)
+    print(f"eval holdout: {report.asked} FAQ phrasings in {folds} folds")
+    for line in report.lines(worst):
+        print(line)
+    if fail_under is not None and report.top1 < fail_under:
+        return 1
+    return 0
