@@ -261,8 +261,7 @@ async def beat(context: ContextTypes.DEFAULT_TYPE) -> None:
     path = heartbeat_path(services.settings.database_path)
     if path is None:
         return
-    rows = await services.db.fetchall("SELECT state, COUNT(*) FROM outbox GROUP BY state")
-    outbox = {str(state): int(count) for state, count in rows}
+    outbox = await services.outbox.counts()
     try:
         await asyncio.to_thread(write_heartbeat, path, utcnow(), {"outbox": outbox})
     except OSError as exc:  # a full disk must not kill the job queue; health will notice
