@@ -99,24 +99,10 @@ async def test_a_slow_chat_never_delays_another_and_each_chat_keeps_its_order(
     assert await dispatcher.inbox.unhandled() == []
 
 
-async def test_concurrency_one_handles_strictly_one_at_a_time(db: Database) -> None:
-    running: list[int] = []
-    most = 0
-
-    async def handler(update: Update) -> None:
-        nonlocal most
-        running.append(update.update_id)
-        most = max(most, len(running))
-        await asyncio.sleep(0.01)
-        running.remove(update.update_id)
-
-    dispatcher = make(db, handler, concurrency=1)
-    await dispatcher.receive([message(i, 100 + i) for i in range(1, 6)])
-    await dispatcher.idle()
-    assert most == 1
-
-
-async def test_concurrency_is_bounded(db: Database) -> None:
+@pytest.mark.parametrize("concurrency", [1, 3])
+async def test_concurrency_is_bounded(db: Database, concurrency: int) -> None:
+    """At most `concurrency` updates at once, and exactly that many when there is work:
+    1 is the old one-at-a-time handling."""
     running: set[int] = set()
     most = 0
 
@@ -127,10 +113,10 @@ async def test_concurrency_is_bounded(db: Database) -> None:
         await asyncio.sleep(0.02)
         running.discard(update.update_id)
 
-    dispatcher = make(db, handler, concurrency=3)
+    dispatcher = make(db, handler, concurrency=concurrency)
     await dispatcher.receive([message(i, 100 + i) for i in range(1, 11)])
     await dispatcher.idle()
-    assert most == 3
+    assert most == concurrency
 
 
 async def test_a_redelivered_update_is_handled_once(db: Database) -> None:
